@@ -1,0 +1,262 @@
+//! Aggregation: what is kept of the events (counts, first and last seen, messages,
+//! time buckets, one sample per code), never the events themselves, so memory does
+//! not grow with the size of the logs. Aggregates of different inputs merge in input
+//! order, which keeps every output deterministic whatever the thread count.
+
+use crate::event::{Api, Category, Event};
+use crate::filter::classify;
+use crate::time::{Bucket, Zone};
+use std::collections::{BTreeMap, HashMap};
+
+/// Distinct messages kept per code; more are counted under the last slot.
+const MAX_MESSAGES: usize = 32;
+
+/// One example of a code, for reports.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Sample {
+    pub source: usize,
+    pub line: u64,
+    pub text: String,
+}
+
+/// Everything known of one code.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CodeStats {
+    pub code: String,
+    pub api: Api,
+    pub category: Category,
+    pub known: bool,
+    pub count: u64,
+    pub partial: u64,
+    pub first: Option<i64>,
+    pub last: Option<i64>,
+    pub messages: HashMap<String, u64>,
+    pub sample: Option<Sample>,
+}
+
+impl CodeStats {
+    /// The most frequent message (ties: the alphabetically first).
+    pub fn message(&self) -> &str {
+        self.messages
+            .iter()
+            .max_by(|a, b| a.1.cmp(b.1).then_with(|| b.0.cmp(a.0)))
+            .map_or("", |(m, _)| m.as_str())
+    }
+}
+
+/// Counts by code, by time bucket and overall.
+#[derive(Clone, Debug)]
+pub struct Aggregate {
+    pub bucket: Bucket,
+    pub zone: Zone,
+    pub codes: HashMap<String, CodeStats>,
+    /// (bucket start, code) -> count, when a bucket width is set.
+    pub buckets: BTreeMap<(i64, String), u64>,
+    /// Hourly counts by code, always kept (bursts and report timelines).
+    pub hourly: BTreeMap<(i64, String), u64>,
+    pub total: u64,
+    pub partial: u64,
+    pub untimed: u64,
+    pub keep_samples: bool,
+}
+
+impl Aggregate {
+    pub fn new(bucket: Bucket, zone: Zone) -> Aggregate {
+        Aggregate {
+            bucket,
+            zone,
+            codes: HashMap::new(),
+            buckets: BTreeMap::new(),
+            hourly: BTreeMap::new(),
+            total: 0,
+            partial: 0,
+            untimed: 0,
+            keep_samples: false,
+        }
+    }
+
+    pub fn add(&mut self, ev: Event) {
+        self.total += 1;
+        self.partial += u64::from(ev.partial);
+        let st = self.codes.entry(ev.code.clone()).or_insert_with(|| {
+            let info = classify(&ev);
+            CodeStats {
+                code: ev.code.clone(),
+                api: info.api,
+                category: info.category,
+                known: info.known,
+                count: 0,
+                partial: 0,
+                first: None,
+                last: None,
+                messages: HashMap::new(),
+                sample: None,
+            }
+        });
+        st.count += 1;
+        st.partial += u64::from(ev.partial);
+        if let Some(t) = ev.time {
+            st.first = Some(st.first.map_or(t, |f| f.min(t)));
+            st.last = Some(st.last.map_or(t, |l| l.max(t)));
+            if self.bucket != Bucket::None {
+                let b = self.zone.floor(t, self.bucket);
+                *self.buckets.entry((b, ev.code.clone())).or_default() += 1;
+            }
+            let h = self.zone.floor(t, Bucket::Hour);
+            *self.hourly.entry((h, ev.code.clone())).or_default() += 1;
+        } else {
+            self.untimed += 1;
+        }
+        if st.messages.len() < MAX_MESSAGES || st.messages.contains_key(&ev.message) {
+            *st.messages.entry(ev.message).or_default() += 1;
+        }
+        if self.keep_samples && st.sample.is_none() {
+            if let Some(text) = ev.text {
+                st.sample = Some(Sample {
+                    source: ev.source,
+                    line: ev.line,
+                    text,
+                });
+            }
+        }
+    }
+
+    /// Adds `other` (an aggregate of later inputs) into this one.
+    pub fn merge(&mut self, other: Aggregate) {
+        self.total += other.total;
+        self.partial += other.partial;
+        self.untimed += other.untimed;
+        for (k, v) in other.buckets {
+            *self.buckets.entry(k).or_default() += v;
+        }
+        for (k, v) in other.hourly {
+            *self.hourly.entry(k).or_default() += v;
+        }
+        for (code, o) in other.codes {
+            match self.codes.get_mut(&code) {
+                None => {
+                    self.codes.insert(code, o);
+                }
+                Some(s) => {
+                    s.count += o.count;
+                    s.partial += o.partial;
+                    s.first = min_opt(s.first, o.first);
+                    s.last = max_opt(s.last, o.last);
+                    for (m, n) in o.messages {
+                        if s.messages.len() < MAX_MESSAGES || s.messages.contains_key(&m) {
+                            *s.messages.entry(m).or_default() += n;
+                        }
+                    }
+                    if s.sample.is_none() {
+                        s.sample = o.sample;
+                    }
+                }
+            }
+        }
+    }
+
+    /// Codes sorted by count (descending), then code.
+    pub fn sorted(&self) -> Vec<&CodeStats> {
+        let mut v: Vec<&CodeStats> = self.codes.values().collect();
+        v.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.code.cmp(&b.code)));
+        v
+    }
+
+    /// The earliest and latest event times.
+    pub fn span(&self) -> Option<(i64, i64)> {
+        let first = self.codes.values().filter_map(|s| s.first).min()?;
+        let last = self.codes.values().filter_map(|s| s.last).max()?;
+        Some((first, last))
+    }
+
+    /// Bucket rows sorted by bucket, then count (descending), then code.
+    pub fn bucket_rows(&self) -> Vec<(i64, &str, u64)> {
+        let mut rows: Vec<(i64, &str, u64)> = self
+            .buckets
+            .iter()
+            .map(|((b, c), n)| (*b, c.as_str(), *n))
+            .collect();
+        rows.sort_by(|a, b| a.0.cmp(&b.0).then(b.2.cmp(&a.2)).then(a.1.cmp(b.1)));
+        rows
+    }
+}
+
+fn min_opt(a: Option<i64>, b: Option<i64>) -> Option<i64> {
+    match (a, b) {
+        (Some(x), Some(y)) => Some(x.min(y)),
+        (x, None) => x,
+        (None, y) => y,
+    }
+}
+
+fn max_opt(a: Option<i64>, b: Option<i64>) -> Option<i64> {
+    match (a, b) {
+        (Some(x), Some(y)) => Some(x.max(y)),
+        (x, None) => x,
+        (None, y) => y,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::event::Shape;
+
+    fn ev(code: &str, t: i64, msg: &str) -> Event {
+        Event {
+            source: 0,
+            line: 0,
+            time: Some(t),
+            code: code.into(),
+            message: msg.into(),
+            shape: Shape::V5,
+            partial: false,
+            text: None,
+            span: None,
+        }
+    }
+
+    #[test]
+    fn counts_spans_messages_and_buckets() {
+        let mut a = Aggregate::new(Bucket::Hour, Zone::Utc);
+        a.add(ev("50102", 3_600_000, "Timestamp request expired"));
+        a.add(ev("50102", 7_300_000, "Timestamp request expired."));
+        a.add(ev("50102", 7_200_000, "Timestamp request expired"));
+        a.add(ev("50011", 10, "Too Many Requests"));
+        let s = &a.codes["50102"];
+        assert_eq!(
+            (s.count, s.first, s.last),
+            (3, Some(3_600_000), Some(7_300_000))
+        );
+        assert_eq!(s.message(), "Timestamp request expired");
+        assert_eq!(a.sorted()[0].code, "50102");
+        assert_eq!(
+            a.bucket_rows(),
+            vec![
+                (0, "50011", 1),
+                (3_600_000, "50102", 1),
+                (7_200_000, "50102", 2)
+            ]
+        );
+    }
+
+    #[test]
+    fn merging_equals_adding_in_one() {
+        let evs = [
+            ev("1", 5, "a"),
+            ev("2", 6, "b"),
+            ev("1", 1, "c"),
+            ev("2", 9, "b"),
+        ];
+        let mut one = Aggregate::new(Bucket::Minute, Zone::Utc);
+        evs.iter().cloned().for_each(|e| one.add(e));
+        let mut x = Aggregate::new(Bucket::Minute, Zone::Utc);
+        let mut y = Aggregate::new(Bucket::Minute, Zone::Utc);
+        evs[..2].iter().cloned().for_each(|e| x.add(e));
+        evs[2..].iter().cloned().for_each(|e| y.add(e));
+        x.merge(y);
+        assert_eq!(x.codes, one.codes);
+        assert_eq!(x.buckets, one.buckets);
+        assert_eq!(x.total, one.total);
+    }
+}

@@ -1,0 +1,519 @@
+//! Extraction: from a candidate line (or a body printed over several lines) to the
+//! OKX error events a careful reader counts.
+//!
+//! The counting rules are those of `shared/real-logs/README.md`: one event per error
+//! response; a batch yields one event per failed item (`sCode` not "0") and its
+//! top-level "1"/"2" is not counted again; code "0" is success; legacy v1/v3 bodies
+//! count; other exchanges' bodies and WebSocket notices never do. Bodies are parsed
+//! by [`value`]; bodies without JSON (exception text) by [`text`].
+
+pub mod context;
+pub mod text;
+pub mod value;
+
+use crate::event::Shape;
+use crate::kb;
+use context::LineContext;
+use value::{get, Fail, Member, Syntax, Value};
+
+/// How far back and forward a body printed over several lines may reach.
+pub const MAX_RECORD_BYTES: usize = 256 * 1024;
+const MAX_RECORD_LINES: usize = 2000;
+
+/// One event as the extractor sees it, with offsets into the scanned buffer.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Found {
+    pub code: String,
+    pub message: String,
+    pub shape: Shape,
+    pub partial: bool,
+    /// Offset of the code (or of the body when offsets are not known) in the buffer.
+    pub at: usize,
+    /// Start of the record's first line: where its time is looked for.
+    pub record_start: usize,
+    /// The body's bytes in the buffer.
+    pub body: (usize, usize),
+    /// The record is a `Caused by:` line: an echo when it repeats the event before.
+    pub caused_by: bool,
+}
+
+/// Start and end (exclusive, without the newline or a CR before it) of the line
+/// holding `pos`.
+pub fn line_bounds(data: &[u8], pos: usize) -> (usize, usize) {
+    let start = memchr::memrchr(b'\n', &data[..pos]).map_or(0, |p| p + 1);
+    let mut end = memchr::memchr(b'\n', &data[pos..]).map_or(data.len(), |p| pos + p);
+    if end > start && data[end - 1] == b'\r' {
+        end -= 1;
+    }
+    (start, end)
+}
+
+/// Start of the line after the one ending at `end` (skipping `\r\n`).
+fn next_line(data: &[u8], end: usize) -> usize {
+    let mut i = end;
+    if data.get(i) == Some(&b'\r') {
+        i += 1;
+    }
+    if data.get(i) == Some(&b'\n') {
+        i += 1;
+    }
+    i
+}
+
+/// A line that continues a record begun above it: indented, or a closing bracket,
+/// or a quoted key of a body printed without indentation.
+pub fn is_continuation(line: &[u8]) -> bool {
+    matches!(
+        line.first(),
+        Some(b' ' | b'\t' | b'}' | b']' | b')' | b'"' | b'\'')
+    )
+}
+
+/// Extracts the events of the record around `hit`, never reading before `lo`.
+/// Returns the offset up to which the buffer has been handled (the end of the
+/// record's last line), so the caller skips later hits inside it.
+pub fn record_at(data: &[u8], hit: usize, lo: usize, out: &mut Vec<Found>) -> usize {
+    let (ls, le) = line_bounds(data, hit);
+    let ls = ls.max(lo);
+    if is_continuation(&data[ls..le]) {
+        if let Some(rs) = record_start(data, ls, lo) {
+            let before = out.len();
+            let end = extract_from(data, rs, out);
+            if end > hit {
+                return end;
+            }
+            out.truncate(before);
+        }
+    }
+    extract_from(data, ls, out).max(le)
+}
+
+/// Walks back from a continuation line to the first line of its record.
+fn record_start(data: &[u8], mut ls: usize, lo: usize) -> Option<usize> {
+    let floor = ls.saturating_sub(MAX_RECORD_BYTES).max(lo);
+    for _ in 0..MAX_RECORD_LINES {
+        if ls <= floor {
+            return None;
+        }
+        let (ps, pe) = line_bounds(data, ls - 1);
+        let ps = ps.max(lo);
+        let line = &data[ps..pe];
+        if !is_continuation(line) {
+            return memchr::memchr(b'{', line).map(|_| ps);
+        }
+        ls = ps;
+    }
+    None
+}
+
+/// Extracts every body on the line starting at `ls` (following a body over later
+/// lines when it does not close on its own). Returns where the record ends.
+fn extract_from(data: &[u8], ls: usize, out: &mut Vec<Found>) -> usize {
+    let (_, le) = line_bounds(data, ls);
+    let line = &data[ls..le];
+    let ctx = LineContext::new(line);
+    let caused_by = trim_start(line).starts_with(b"Caused by");
+    let before = out.len();
+    let mut record_end = le;
+    let mut saw_body = false;
+    let mut i = ls;
+    while let Some(off) = memchr::memchr(b'{', &data[i..le]) {
+        let mut open = i + off;
+        if open > ls && data[open - 1] == b'&' {
+            open -= 1;
+        }
+        let single = parse_bounded(data, open, le);
+        let parsed = match single {
+            Err(Fail::Truncated) if is_continuation(&data[next_line(data, le)..]) => {
+                let lim = (open + MAX_RECORD_BYTES).min(data.len());
+                parse_bounded(data, open, lim)
+            }
+            other => other,
+        };
+        match parsed {
+            Ok(p) => {
+                saw_body = true;
+                let mut cx = Walk {
+                    out,
+                    ctx: &ctx,
+                    prefix: &data[ls..open],
+                    record_start: ls,
+                    body: (open, p.end),
+                    caused_by,
+                    base: None,
+                };
+                cx.walk(&p.value, p.syntax, 0);
+                if p.end > le {
+                    record_end = line_bounds(data, p.end - 1).1;
+                    break;
+                }
+                i = p.end;
+            }
+            Err(Fail::Truncated) => {
+                saw_body = true;
+                if let Some(f) = text::partial(data, ls, open, le, &ctx) {
+                    out.push(Found { caused_by, ..f });
+                }
+                break;
+            }
+            Err(Fail::Syntax) => i = open + 1 + usize::from(data[open] == b'&'),
+        }
+        if i >= le {
+            break;
+        }
+    }
+    if out.len() == before && !saw_body {
+        if let Some(f) = text::exception(data, ls, le, &ctx) {
+            out.push(Found { caused_by, ..f });
+        }
+    }
+    record_end
+}
+
+fn parse_bounded(data: &[u8], open: usize, limit: usize) -> Result<value::Parsed, Fail> {
+    value::parse_at(&data[..limit], open)
+}
+
+fn trim_start(b: &[u8]) -> &[u8] {
+    let n = b.iter().take_while(|c| c.is_ascii_whitespace()).count();
+    &b[n..]
+}
+
+/// Walks a parsed body tree and emits events by the counting rules.
+struct Walk<'a, 'o> {
+    out: &'o mut Vec<Found>,
+    ctx: &'a LineContext,
+    /// The line's text before the outermost body (`okx `, `binance `, ...).
+    prefix: &'a [u8],
+    record_start: usize,
+    body: (usize, usize),
+    caused_by: bool,
+    /// For bodies nested in a string: the string's offset stands for every key.
+    base: Option<usize>,
+}
+
+impl Walk<'_, '_> {
+    fn walk(&mut self, v: &Value, syntax: Syntax, depth: usize) {
+        if depth > value::MAX_DEPTH {
+            return;
+        }
+        match v {
+            Value::Obj(m) if !self.body(m, syntax) => {
+                for x in m {
+                    self.walk_member(x, syntax, depth);
+                }
+            }
+            Value::Arr(items) => items.iter().for_each(|x| self.walk(x, syntax, depth + 1)),
+            _ => {}
+        }
+    }
+
+    fn walk_member(&mut self, m: &Member, syntax: Syntax, depth: usize) {
+        match &m.value {
+            Value::Str(s) if s.contains('{') => {
+                let b = s.as_bytes();
+                let Some(open) = memchr::memchr(b'{', b) else {
+                    return;
+                };
+                if let Ok(p) = value::parse_at(b, open) {
+                    let saved = self.base;
+                    self.base = Some(self.base.unwrap_or(m.at));
+                    self.walk(&p.value, p.syntax, depth + 1);
+                    self.base = saved;
+                }
+            }
+            v => self.walk(v, syntax, depth + 1),
+        }
+    }
+
+    fn at(&self, m: &Member) -> usize {
+        self.base.unwrap_or(m.at)
+    }
+
+    fn shape(&self, syntax: Syntax, content: Shape) -> Shape {
+        match syntax {
+            Syntax::Python => Shape::PythonDict,
+            Syntax::Js => Shape::JsObject,
+            Syntax::Go => Shape::GoStruct,
+            Syntax::Json => content,
+        }
+    }
+
+    fn emit(&mut self, code: String, message: String, shape: Shape, at: usize) {
+        self.out.push(Found {
+            code,
+            message,
+            shape,
+            partial: false,
+            at,
+            record_start: self.record_start,
+            body: self.body,
+            caused_by: self.caused_by,
+        });
+    }
+
+    /// Handles `m` if it is an OKX response (error or success); false otherwise.
+    fn body(&mut self, m: &[Member], syntax: Syntax) -> bool {
+        let code_m = get(m, "code");
+        let code = code_m.and_then(|x| x.value.scalar());
+        if let Some(ev) = get(m, "event").and_then(|x| x.value.scalar()) {
+            if !ev.eq_ignore_ascii_case("error") {
+                // login, subscribe, notice, channel-conn-count: never an error event.
+                return code.is_some() || get(m, "connId").is_some() || ev == "notice";
+            }
+            let code = code.unwrap_or_default();
+            let msg = message(m);
+            if code == "0" || !self.ctx.accepts(&code, self.prefix, Kind::Ws) {
+                return true;
+            }
+            if code.is_empty() && msg.is_empty() {
+                return true;
+            }
+            let at = code_m.map_or(self.body.0, |c| self.at(c));
+            self.emit(code, msg, self.shape(syntax, Shape::Ws), at);
+            return true;
+        }
+        if let Some(s) = get(m, "sCode") {
+            let sc = s.value.scalar().unwrap_or_default();
+            if sc != "0" && !sc.is_empty() && self.ctx.accepts(&sc, self.prefix, Kind::Item) {
+                let msg = get(m, "sMsg")
+                    .and_then(|x| x.value.scalar())
+                    .unwrap_or_default();
+                let at = self.at(s);
+                self.emit(sc, msg, self.shape(syntax, Shape::V5Scode), at);
+            }
+            return true;
+        }
+        let error_code = get(m, "error_code").and_then(|x| x.value.scalar());
+        let (code_s, code_member, kind) = match (code, error_code) {
+            (Some(c), _) if !c.is_empty() => (c, code_m, Kind::Code),
+            (_, Some(e)) => (e, get(m, "error_code"), Kind::ErrorCode),
+            (Some(_), None) => return true,
+            (None, None) => return self.message_only(m, syntax),
+        };
+        if code_s == "0" {
+            return true;
+        }
+        if let Some(Value::Arr(items)) = get(m, "data").map(|d| &d.value) {
+            let failed: Vec<&[Member]> = items
+                .iter()
+                .filter_map(Value::as_obj)
+                .filter(|o| get(o, "sCode").is_some())
+                .collect();
+            if !failed.is_empty() {
+                if self.ctx.foreign_prefix(self.prefix) {
+                    return true;
+                }
+                for o in failed {
+                    self.body(o, syntax);
+                }
+                return true;
+            }
+        }
+        if matches!(code_s.as_str(), "1" | "2") && get(m, "data").is_none() && !self.ctx.okx {
+            return true;
+        }
+        // The gateway's mixed body (`code` 500 with `error_code` and `msg`) is OKX's
+        // own shape even for codes outside the usual ranges.
+        let gateway = get(m, "detailMsg").is_some()
+            || get(m, "error_code").is_some() && get(m, "msg").is_some();
+        let accepted = if gateway && !self.ctx.foreign_prefix(self.prefix) {
+            code_syntax_ok(&code_s)
+        } else {
+            self.ctx.accepts(&code_s, self.prefix, kind)
+        };
+        if !accepted {
+            return true;
+        }
+        let content = if kind == Kind::ErrorCode
+            || get(m, "error_message").is_some() && get(m, "msg").is_none()
+        {
+            if get(m, "error_message").is_none() && get(m, "result").is_some() {
+                Shape::V1
+            } else {
+                Shape::V3
+            }
+        } else {
+            Shape::V5
+        };
+        let at = code_member.map_or(self.body.0, |c| self.at(c));
+        self.emit(code_s, message(m), self.shape(syntax, content), at);
+        true
+    }
+
+    /// `okx {"message":"An unexpected error occurred"}`: an OKX body with a message
+    /// but no code, counted with an empty code when the line says it is OKX's.
+    fn message_only(&mut self, m: &[Member], syntax: Syntax) -> bool {
+        let msg = message(m);
+        if msg.is_empty() || !self.ctx.okx_prefix(self.prefix) || self.base.is_some() {
+            return false;
+        }
+        let content = if get(m, "error_message").is_some() {
+            Shape::V3
+        } else {
+            Shape::V5
+        };
+        let at = self.body.0;
+        self.emit(String::new(), msg, self.shape(syntax, content), at);
+        true
+    }
+}
+
+/// The message of a body: `msg`, `sMsg`, `error_message`, `message`, `Msg`.
+fn message(m: &[Member]) -> String {
+    for k in [
+        "msg",
+        "error_message",
+        "message",
+        "error_msg",
+        "sMsg",
+        "detailMsg",
+    ] {
+        if let Some(s) = get(m, k).and_then(|x| x.value.scalar()) {
+            if !s.is_empty() {
+                return s;
+            }
+        }
+    }
+    String::new()
+}
+
+/// Which key carried the code: decides how strict the OKX check is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Kind {
+    Code,
+    ErrorCode,
+    Item,
+    Ws,
+    Text,
+}
+
+/// True when `code` looks like an OKX code: digits, at most five, with an optional
+/// `_NNNN` sub-code; never negative (Binance) or six digits (KuCoin).
+pub fn code_syntax_ok(code: &str) -> bool {
+    let (base, sub) = match code.split_once('_') {
+        Some((b, s)) => (b, Some(s)),
+        None => (code, None),
+    };
+    !base.is_empty()
+        && base.len() <= 5
+        && base.bytes().all(|c| c.is_ascii_digit())
+        && sub
+            .is_none_or(|s| !s.is_empty() && s.len() <= 6 && s.bytes().all(|c| c.is_ascii_digit()))
+}
+
+/// The code ranges OKX uses (v5 50000-79999, v3 30000-36999).
+pub fn in_okx_range(code: &str) -> bool {
+    let n: u32 = code
+        .split('_')
+        .next()
+        .and_then(|b| b.parse().ok())
+        .unwrap_or(0);
+    (50000..=79999).contains(&n) || (30000..=36999).contains(&n)
+}
+
+/// Is `code` an OKX code by the table or the ranges?
+pub fn plausible(code: &str) -> bool {
+    kb::is_known(code) || in_okx_range(code)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    pub(crate) fn events(text: &str) -> Vec<(String, String, Shape)> {
+        let data = text.as_bytes();
+        let mut out = Vec::new();
+        let mut pos = 0;
+        while pos < data.len() {
+            let end = record_at(data, pos, 0, &mut out);
+            pos = next_line(data, end).max(pos + 1);
+        }
+        out.into_iter()
+            .map(|f| (f.code, f.message, f.shape))
+            .collect()
+    }
+
+    fn codes(text: &str) -> Vec<String> {
+        events(text).into_iter().map(|e| e.0).collect()
+    }
+
+    #[test]
+    fn one_row_per_shape() {
+        let cases: &[(&str, &str, &str, Shape)] = &[
+            (r#"x "okx {"msg":"Requests too frequent.","code":"50011"}". Retrying"#, "50011", "Requests too frequent.", Shape::V5),
+            (r#"{"code":50102,"msg":"Timestamp request expired","data":[]}"#, "50102", "Timestamp request expired", Shape::V5),
+            (r#"{"event":"error","code":"60009","msg":"Login failed.","connId":"a4d3ae55"}"#, "60009", "Login failed.", Shape::Ws),
+            (r#"{"error_message":"Request timestamp expired","code":30008,"error_code":"30008","message":"Request timestamp expired"}"#, "30008", "Request timestamp expired", Shape::V3),
+            (r#"{"error_message":"Invalid order type","result":"true","error_code":"35040","order_id":"-1"}"#, "35040", "Invalid order type", Shape::V3),
+            (r#"Raises ccxt.base.errors.ExchangeError: okex {"result": false, "error_code":10004}"#, "10004", "", Shape::V1),
+            (r#"{"level":"error","response":"{\"code\":\"50113\",\"msg\":\"Invalid Sign\"}"}"#, "50113", "Invalid Sign", Shape::V5),
+            (r#"{"level":"error","body":{"code":"50001","msg":"Service temporarily unavailable"}}"#, "50001", "Service temporarily unavailable", Shape::V5),
+            ("{'code': '51008', 'msg': 'Order failed', 'data': [], 'ok': True}", "51008", "Order failed", Shape::PythonDict),
+            ("2023 onMessage { event: 'error', msg: 'Please log in', code: '60011' }", "60011", "Please log in", Shape::JsObject),
+            ("[Error]\t&{Event:error Msg:Wrong URL or channel:candle1m doesn't exist. Op: Code:60018 Args:[] Arg:<nil> Data:[] ID:}", "60018", "Wrong URL or channel:candle1m doesn't exist.", Shape::GoStruct),
+            (r#"ccxt.base.errors.ExchangeError: okx {"message":"An unexpected error occurred"}"#, "", "An unexpected error occurred", Shape::V5),
+            (r#"{"code":500,"data":{},"detailMsg":"","error_code":"500","error_message":"Internal Server Error","msg":"Internal Server Error"}"#, "500", "Internal Server Error", Shape::V5),
+            (r#"{"code":"50004","data":[],"msg":"API endpoint request timeout "}, 400"#, "50004", "API endpoint request timeout ", Shape::V5),
+        ];
+        for (line, code, msg, shape) in cases {
+            let got = events(line);
+            assert_eq!(
+                got,
+                vec![(code.to_string(), msg.to_string(), *shape)],
+                "{line}"
+            );
+        }
+    }
+
+    #[test]
+    fn batches_yield_their_failed_items() {
+        let line = r#"okx {"code":"1","data":[{"sCode":"51004","sMsg":"a"},{"sCode":"0","sMsg":""},{"sCode":"51004","sMsg":"b"}],"msg":"All operations failed"}"#;
+        assert_eq!(codes(line), ["51004", "51004"]);
+        let list =
+            r#"[{'clOrdId': '', 'sCode': '51010', 'sMsg': "You can't", 'ts': '1770739484869'}]"#;
+        assert_eq!(
+            events(list),
+            vec![("51010".into(), "You can't".into(), Shape::PythonDict)]
+        );
+        assert_eq!(
+            codes(r#"{"code":"1","data":[],"msg":"Operation failed."}"#),
+            ["1"]
+        );
+    }
+
+    #[test]
+    fn pretty_printed_bodies_are_one_record() {
+        let text = "{\n  \"code\": \"1\",\n  \"data\": [\n    {\n      \"sCode\": \"51006\",\n      \"sMsg\": \"price\"\n    }\n  ],\n  \"msg\": \"All operations failed\"\n}\n";
+        let data = text.as_bytes();
+        let mut out = Vec::new();
+        let hit = text.find("code").unwrap();
+        let end = record_at(data, hit, 0, &mut out);
+        assert_eq!(out.len(), 1);
+        assert_eq!(out[0].code, "51006");
+        assert_eq!(&text[out[0].at..out[0].at + 7], "\"sCode\"");
+        assert_eq!(end, text.len() - 1);
+    }
+
+    #[test]
+    fn never_events() {
+        for line in [
+            r#"{"code":"0","data":[{"sCode":"0"}],"msg":""}"#,
+            "{ event: 'login', msg: '', code: '0' }",
+            r#"binance {"code":-2011,"msg":"Unknown order sent."}"#,
+            r#"Exception: 200-{"code":"300000","msg":"Order size invalid."}"#,
+            "{'code': -4059, 'msg': 'No need to change position side.'}",
+            r#"bybit {"retCode":10001,"retMsg":"params error"}"#,
+            r#"okcoin {"code":"50102","msg":"Timestamp request expired"}"#,
+            r#"level=error msg="unexpected event type: &{Event:notice Code:64008 Message:The connection will soon be closed. ...}" exchange=okex"#,
+            r#"{"event":"notice","code":"64008","msg":"The connection will soon be closed for a service upgrade."}"#,
+            "APIError(code=-1022): Signature for this request is not valid.",
+            r#"{"code":"40034","msg":"Parameter does not exist"}"#,
+            r#"{"level":"error","msg":"order rejected"}"#,
+            "set position mode to hedge mode on node 3",
+            "error setting hedge mode okx POST https://www.okx.com/api/v5/account/set-position-mode",
+        ] {
+            assert!(events(line).is_empty(), "{line}: {:?}", events(line));
+        }
+    }
+}

@@ -1,0 +1,559 @@
+//! A forgiving parser for the bodies bots print: JSON, Python reprs (single quotes,
+//! `True`/`None`), JavaScript object literals (bare keys), JSON escaped inside a JSON
+//! string (`{\"code\":...}`) and Go `%+v` struct dumps (`&{Event:error Code:60018}`).
+//!
+//! It works on bytes, keeps the byte offset of every key (so an event can name the
+//! line its code sits on, even in a body printed over many lines), and never
+//! recurses deeper than [`MAX_DEPTH`].
+
+/// Deepest nesting the parser follows before giving up on a body.
+pub const MAX_DEPTH: usize = 64;
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum Value {
+    Str(String),
+    Num(String),
+    Bool(bool),
+    Null,
+    Obj(Vec<Member>),
+    Arr(Vec<Value>),
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Member {
+    pub key: String,
+    pub value: Value,
+    /// Byte offset of the key in the input given to the parser.
+    pub at: usize,
+}
+
+/// How the body was written, as far as the parser could tell.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Syntax {
+    Json,
+    /// Single-quoted strings or `True`/`None`: a Python repr.
+    Python,
+    /// Bare (unquoted) keys: a JavaScript object literal.
+    Js,
+    /// `&{Key:value ...}`: Go's `%+v`.
+    Go,
+}
+
+#[derive(Debug)]
+pub struct Parsed {
+    pub value: Value,
+    /// Offset one past the closing brace.
+    pub end: usize,
+    pub syntax: Syntax,
+}
+
+#[derive(Debug, PartialEq, Eq)]
+pub enum Fail {
+    /// The input ended inside the body (a truncated or multi-line body).
+    Truncated,
+    /// Something that is not a body.
+    Syntax,
+}
+
+impl Value {
+    pub fn as_obj(&self) -> Option<&[Member]> {
+        match self {
+            Value::Obj(m) => Some(m),
+            _ => None,
+        }
+    }
+
+    /// A scalar as text (strings, numbers, booleans); `None` for null and containers.
+    pub fn scalar(&self) -> Option<String> {
+        match self {
+            Value::Str(s) | Value::Num(s) => Some(s.clone()),
+            Value::Bool(b) => Some(b.to_string()),
+            _ => None,
+        }
+    }
+}
+
+/// Finds a member by key, ignoring ASCII case.
+pub fn get<'a>(obj: &'a [Member], key: &str) -> Option<&'a Member> {
+    obj.iter().find(|m| m.key.eq_ignore_ascii_case(key))
+}
+
+/// Parses the object that opens at `b[start]` (`{`, or `&` of a Go `&{`).
+pub fn parse_at(b: &[u8], start: usize) -> Result<Parsed, Fail> {
+    if b.get(start) == Some(&b'&') {
+        return parse_go(b, start + 1);
+    }
+    // `{\"code\":...}`: a body escaped inside a JSON string. Unescape one level.
+    let mut k = start + 1;
+    while k < b.len() && b[k] == b' ' {
+        k += 1;
+    }
+    if b.get(k) == Some(&b'\\') && matches!(b.get(k + 1), Some(b'"') | Some(b'\\')) {
+        return parse_escaped(b, start);
+    }
+    let mut p = Parser {
+        b,
+        i: start,
+        depth: 0,
+        single: false,
+        bare: false,
+    };
+    let value = p.value()?;
+    let syntax = if p.bare {
+        Syntax::Js
+    } else if p.single {
+        Syntax::Python
+    } else {
+        Syntax::Json
+    };
+    Ok(Parsed {
+        value,
+        end: p.i,
+        syntax,
+    })
+}
+
+fn parse_escaped(b: &[u8], start: usize) -> Result<Parsed, Fail> {
+    // Unescape `\"` and `\\` until the braces balance; map offsets back.
+    let mut out = Vec::new();
+    let mut map = Vec::new();
+    let mut i = start;
+    let mut depth = 0i32;
+    while i < b.len() {
+        let c = b[i];
+        if c == b'\\' && matches!(b.get(i + 1), Some(b'"') | Some(b'\\') | Some(b'/')) {
+            out.push(b[i + 1]);
+            map.push(i);
+            i += 2;
+            continue;
+        }
+        if c == b'\n' {
+            break;
+        }
+        match c {
+            b'{' => depth += 1,
+            b'}' => depth -= 1,
+            _ => {}
+        }
+        out.push(c);
+        map.push(i);
+        i += 1;
+        if depth == 0 {
+            break;
+        }
+    }
+    let parsed = parse_at(&out, 0)?;
+    let end = if parsed.end >= map.len() {
+        i
+    } else {
+        map[parsed.end]
+    };
+    let mut value = parsed.value;
+    remap(&mut value, &map);
+    Ok(Parsed {
+        value,
+        end,
+        syntax: parsed.syntax,
+    })
+}
+
+fn remap(v: &mut Value, map: &[usize]) {
+    match v {
+        Value::Obj(ms) => {
+            for m in ms {
+                m.at = map.get(m.at).copied().unwrap_or(0);
+                remap(&mut m.value, map);
+            }
+        }
+        Value::Arr(items) => items.iter_mut().for_each(|x| remap(x, map)),
+        _ => {}
+    }
+}
+
+struct Parser<'a> {
+    b: &'a [u8],
+    i: usize,
+    depth: usize,
+    single: bool,
+    bare: bool,
+}
+
+impl Parser<'_> {
+    fn ws(&mut self) {
+        while self.i < self.b.len() && self.b[self.i].is_ascii_whitespace() {
+            self.i += 1;
+        }
+    }
+
+    fn peek(&self) -> Result<u8, Fail> {
+        self.b.get(self.i).copied().ok_or(Fail::Truncated)
+    }
+
+    fn value(&mut self) -> Result<Value, Fail> {
+        self.ws();
+        match self.peek()? {
+            b'{' => self.object(),
+            b'[' => self.array(),
+            b'"' => Ok(Value::Str(self.string(b'"')?)),
+            b'\'' => {
+                self.single = true;
+                Ok(Value::Str(self.string(b'\'')?))
+            }
+            _ => self.bare_value(),
+        }
+    }
+
+    fn enter(&mut self) -> Result<(), Fail> {
+        self.depth += 1;
+        if self.depth > MAX_DEPTH {
+            return Err(Fail::Syntax);
+        }
+        self.i += 1;
+        Ok(())
+    }
+
+    fn object(&mut self) -> Result<Value, Fail> {
+        self.enter()?;
+        let mut members = Vec::new();
+        loop {
+            self.ws();
+            match self.peek()? {
+                b'}' => {
+                    self.i += 1;
+                    self.depth -= 1;
+                    return Ok(Value::Obj(members));
+                }
+                b',' => {
+                    self.i += 1;
+                    continue;
+                }
+                _ => {}
+            }
+            let at = self.i;
+            let key = match self.peek()? {
+                b'"' => self.string(b'"')?,
+                b'\'' => {
+                    self.single = true;
+                    self.string(b'\'')?
+                }
+                c if c.is_ascii_alphanumeric() || matches!(c, b'_' | b'$' | b'@') => {
+                    self.bare = true;
+                    let s = self.i;
+                    while self.i < self.b.len()
+                        && (self.b[self.i].is_ascii_alphanumeric()
+                            || matches!(self.b[self.i], b'_' | b'$' | b'@' | b'-' | b'.'))
+                    {
+                        self.i += 1;
+                    }
+                    String::from_utf8_lossy(&self.b[s..self.i]).into_owned()
+                }
+                _ => return Err(Fail::Syntax),
+            };
+            self.ws();
+            match self.peek()? {
+                b':' => self.i += 1,
+                b'=' => {
+                    self.i += 1;
+                    if self.b.get(self.i) == Some(&b'>') {
+                        self.i += 1;
+                    }
+                }
+                _ => return Err(Fail::Syntax),
+            }
+            let value = self.value()?;
+            members.push(Member { key, value, at });
+            self.ws();
+            match self.peek()? {
+                b',' => self.i += 1,
+                b'}' => {}
+                _ => return Err(Fail::Syntax),
+            }
+        }
+    }
+
+    fn array(&mut self) -> Result<Value, Fail> {
+        self.enter()?;
+        let mut items = Vec::new();
+        loop {
+            self.ws();
+            match self.peek()? {
+                b']' => {
+                    self.i += 1;
+                    self.depth -= 1;
+                    return Ok(Value::Arr(items));
+                }
+                b',' => {
+                    self.i += 1;
+                    continue;
+                }
+                _ => {}
+            }
+            items.push(self.value()?);
+            self.ws();
+            match self.peek()? {
+                b',' => self.i += 1,
+                b']' => {}
+                _ => return Err(Fail::Syntax),
+            }
+        }
+    }
+
+    fn string(&mut self, quote: u8) -> Result<String, Fail> {
+        self.i += 1;
+        let mut out: Vec<u8> = Vec::new();
+        loop {
+            let c = self.peek()?;
+            self.i += 1;
+            if c == quote {
+                break;
+            }
+            if c == b'\n' {
+                return Err(Fail::Syntax);
+            }
+            if c != b'\\' {
+                out.push(c);
+                continue;
+            }
+            let e = self.peek()?;
+            self.i += 1;
+            match e {
+                b'n' => out.push(b'\n'),
+                b't' => out.push(b'\t'),
+                b'r' => out.push(b'\r'),
+                b'b' | b'f' => out.push(b' '),
+                b'u' => {
+                    let cp = self.hex(4)?;
+                    let ch = if (0xD800..0xDC00).contains(&cp)
+                        && self.b.get(self.i) == Some(&b'\\')
+                        && self.b.get(self.i + 1) == Some(&b'u')
+                    {
+                        self.i += 2;
+                        let lo = self.hex(4)?;
+                        char::from_u32(
+                            0x10000 + ((cp - 0xD800) << 10) + (lo.wrapping_sub(0xDC00) & 0x3FF),
+                        )
+                    } else {
+                        char::from_u32(cp)
+                    };
+                    let mut buf = [0u8; 4];
+                    out.extend_from_slice(
+                        ch.unwrap_or('\u{FFFD}').encode_utf8(&mut buf).as_bytes(),
+                    );
+                }
+                b'x' => {
+                    let v = self.hex(2)?;
+                    let mut buf = [0u8; 4];
+                    let ch = char::from_u32(v).unwrap_or('\u{FFFD}');
+                    out.extend_from_slice(ch.encode_utf8(&mut buf).as_bytes());
+                }
+                other => out.push(other),
+            }
+        }
+        Ok(String::from_utf8_lossy(&out).into_owned())
+    }
+
+    fn hex(&mut self, n: usize) -> Result<u32, Fail> {
+        let s = self.b.get(self.i..self.i + n).ok_or(Fail::Truncated)?;
+        let s = std::str::from_utf8(s).map_err(|_| Fail::Syntax)?;
+        let v = u32::from_str_radix(s, 16).map_err(|_| Fail::Syntax)?;
+        self.i += n;
+        Ok(v)
+    }
+
+    fn bare_value(&mut self) -> Result<Value, Fail> {
+        let s = self.i;
+        while self.i < self.b.len() && !matches!(self.b[self.i], b',' | b'}' | b']' | b'\n') {
+            self.i += 1;
+        }
+        if self.i >= self.b.len() {
+            return Err(Fail::Truncated);
+        }
+        let word = String::from_utf8_lossy(&self.b[s..self.i]);
+        let word = word.trim();
+        if word.is_empty() {
+            return Err(Fail::Syntax);
+        }
+        Ok(match word {
+            "true" => Value::Bool(true),
+            "false" => Value::Bool(false),
+            "True" => {
+                self.single = true;
+                Value::Bool(true)
+            }
+            "False" => {
+                self.single = true;
+                Value::Bool(false)
+            }
+            "None" => {
+                self.single = true;
+                Value::Null
+            }
+            "null" | "undefined" | "nil" | "<nil>" => Value::Null,
+            w if w.starts_with(|c: char| c == '-' || c.is_ascii_digit())
+                && w.parse::<f64>().is_ok() =>
+            {
+                Value::Num(w.to_string())
+            }
+            w => Value::Str(w.to_string()),
+        })
+    }
+}
+
+/// Go's `%+v` of a struct: `{Event:error Msg:some text Code:60018 Args:[] ID:}`.
+/// Field names are capitalised words before a colon; values run to the next field.
+fn parse_go(b: &[u8], open: usize) -> Result<Parsed, Fail> {
+    if b.get(open) != Some(&b'{') {
+        return Err(Fail::Syntax);
+    }
+    let mut depth = 0i32;
+    let mut end = None;
+    for (k, &c) in b.iter().enumerate().skip(open) {
+        match c {
+            b'{' => depth += 1,
+            b'}' => {
+                depth -= 1;
+                if depth == 0 {
+                    end = Some(k);
+                    break;
+                }
+            }
+            b'\n' => return Err(Fail::Truncated),
+            _ => {}
+        }
+    }
+    let end = end.ok_or(Fail::Truncated)?;
+    let body = &b[open + 1..end];
+    // Field starts: at 0 or after a space, `[A-Z][A-Za-z0-9]*:`.
+    let mut starts = Vec::new();
+    let mut k = 0;
+    while k < body.len() {
+        if (k == 0 || body[k - 1] == b' ') && body[k].is_ascii_uppercase() {
+            let mut j = k;
+            while j < body.len() && body[j].is_ascii_alphanumeric() {
+                j += 1;
+            }
+            if body.get(j) == Some(&b':') {
+                starts.push((k, j));
+                k = j + 1;
+                continue;
+            }
+        }
+        k += 1;
+    }
+    if starts.is_empty() {
+        return Err(Fail::Syntax);
+    }
+    let mut members = Vec::new();
+    for (n, &(ks, ke)) in starts.iter().enumerate() {
+        let vs = ke + 1;
+        let ve = starts
+            .get(n + 1)
+            .map_or(body.len(), |&(s, _)| s.saturating_sub(1));
+        let raw = String::from_utf8_lossy(&body[vs..ve.max(vs)])
+            .trim()
+            .to_string();
+        let value = if raw.is_empty() || raw == "<nil>" {
+            Value::Null
+        } else {
+            Value::Str(raw)
+        };
+        members.push(Member {
+            key: String::from_utf8_lossy(&body[ks..ke]).into_owned(),
+            value,
+            at: open + 1 + ks,
+        });
+    }
+    Ok(Parsed {
+        value: Value::Obj(members),
+        end: end + 1,
+        syntax: Syntax::Go,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn obj(s: &str) -> (Vec<Member>, Syntax) {
+        let p = parse_at(s.as_bytes(), s.find(['{', '&']).unwrap()).unwrap();
+        match p.value {
+            Value::Obj(m) => (m, p.syntax),
+            v => panic!("not an object: {v:?}"),
+        }
+    }
+
+    fn field(m: &[Member], k: &str) -> String {
+        get(m, k).and_then(|m| m.value.scalar()).unwrap_or_default()
+    }
+
+    #[test]
+    fn json_python_js_go() {
+        let (m, s) = obj(r#"{"msg":"Too Many Requests","code":"50011"}"#);
+        assert_eq!(
+            (field(&m, "code"), field(&m, "msg"), s),
+            ("50011".into(), "Too Many Requests".into(), Syntax::Json)
+        );
+
+        let (m, s) = obj(
+            r#"{'clOrdId': '', 'sCode': '51010', 'sMsg': "You can't do it ", 'ok': True, 'x': None}"#,
+        );
+        assert_eq!(
+            (field(&m, "sCode"), field(&m, "sMsg"), s),
+            ("51010".into(), "You can't do it ".into(), Syntax::Python)
+        );
+
+        let (m, s) = obj("{ event: 'error', msg: 'Please log in', code: '60011' }");
+        assert_eq!(
+            (field(&m, "event"), field(&m, "code"), s),
+            ("error".into(), "60011".into(), Syntax::Js)
+        );
+
+        let (m, s) = obj("{ event: \"error\", code: 60011 }");
+        assert_eq!((field(&m, "code"), s), ("60011".into(), Syntax::Js));
+
+        let (m, s) = obj("&{Event:error Msg:Wrong URL or channel:candle1m,instId:BTC doesn't exist. Op: Code:60018 Args:[] Arg:<nil> ID:}");
+        assert_eq!(s, Syntax::Go);
+        assert_eq!(field(&m, "Code"), "60018");
+        assert_eq!(
+            field(&m, "Msg"),
+            "Wrong URL or channel:candle1m,instId:BTC doesn't exist."
+        );
+    }
+
+    #[test]
+    fn escaped_json_inside_a_string() {
+        let line = r#"x "response":"{\"code\":\"50113\",\"msg\":\"Invalid Sign\"}"}"#;
+        let open = line.find('{').unwrap();
+        let p = parse_at(line.as_bytes(), open).unwrap();
+        let m = p.value.as_obj().unwrap();
+        assert_eq!(field(m, "code"), "50113");
+        assert_eq!(&line[p.end..], "\"}");
+        assert_eq!(&line[get(m, "code").unwrap().at..][..3], "\\\"c");
+    }
+
+    #[test]
+    fn key_offsets_span_lines() {
+        let text = "{\n  \"code\": \"1\",\n  \"data\": [ {\n    \"sCode\": \"51006\" } ]\n}\n";
+        let p = parse_at(text.as_bytes(), 0).unwrap();
+        let m = p.value.as_obj().unwrap();
+        let Value::Arr(items) = &get(m, "data").unwrap().value else {
+            panic!()
+        };
+        let item = items[0].as_obj().unwrap();
+        let at = get(item, "sCode").unwrap().at;
+        assert_eq!(&text[at..at + 7], "\"sCode\"");
+        assert_eq!(p.end, text.len() - 1);
+    }
+
+    #[test]
+    fn truncated_and_garbage() {
+        assert_eq!(
+            parse_at(br#"{"code":"51008","msg":"Order fa"#, 0).unwrap_err(),
+            Fail::Truncated
+        );
+        assert_eq!(parse_at(b"{ this is prose }", 0).unwrap_err(), Fail::Syntax);
+        let deep = "[".repeat(1000);
+        let s = format!("{{\"a\":{deep}");
+        assert!(parse_at(s.as_bytes(), 0).is_err());
+    }
+}

@@ -1,0 +1,301 @@
+//! Cutting input into chunks of whole records, so that chunks can be scanned in
+//! parallel. A cut falls only at the start of a line that begins a record: never
+//! before an indented or closing line, which would split a body printed over several
+//! lines. Files are read by ranges (`pread`), streams in order.
+//!
+//! Where a cut falls is decided from the bytes alone (relative to the nominal range
+//! boundary), so two neighbouring ranges agree on it without talking to each other.
+
+use crate::extract::is_continuation;
+use std::fs::File;
+use std::io::{self, Read};
+
+/// After this many bytes of continuation lines, any line start will do.
+const FALLBACK: usize = 1 << 20;
+/// How much beyond a range's end is read at first to find its cut.
+const OVERHANG: usize = 64 * 1024;
+
+/// The first record start at or after `pos` in `buf` (with `pos > 0`). `Ok(None)`
+/// means "need more bytes"; at end of input the end itself is a cut.
+fn find_cut(buf: &[u8], pos: usize, eof: bool) -> Option<usize> {
+    let mut from = pos - 1;
+    while let Some(n) = memchr::memchr(b'\n', &buf[from..]) {
+        let p = from + n + 1;
+        if p >= buf.len() {
+            return eof.then_some(buf.len());
+        }
+        if !is_continuation(&buf[p..]) || p - pos > FALLBACK {
+            return Some(p);
+        }
+        from = p;
+    }
+    eof.then_some(buf.len())
+}
+
+#[cfg(unix)]
+fn read_at(f: &File, buf: &mut [u8], off: u64) -> io::Result<usize> {
+    std::os::unix::fs::FileExt::read_at(f, buf, off)
+}
+
+#[cfg(windows)]
+fn read_at(f: &File, buf: &mut [u8], off: u64) -> io::Result<usize> {
+    std::os::windows::fs::FileExt::seek_read(f, buf, off)
+}
+
+/// Reads `[off, off+len)` fully, or less at end of file.
+pub fn read_full(f: &File, off: u64, len: usize) -> io::Result<Vec<u8>> {
+    let mut buf = vec![0u8; len];
+    let mut got = 0;
+    while got < len {
+        match read_at(f, &mut buf[got..], off + got as u64) {
+            Ok(0) => break,
+            Ok(n) => got += n,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(e),
+        }
+    }
+    buf.truncate(got);
+    Ok(buf)
+}
+
+/// The nominal ranges `[a, b)` of a file of `len` bytes.
+pub fn ranges(len: u64, chunk: usize) -> Vec<(u64, u64)> {
+    let chunk = chunk.max(1) as u64;
+    (0..len.div_ceil(chunk))
+        .map(|k| (k * chunk, ((k + 1) * chunk).min(len)))
+        .collect()
+}
+
+/// The whole records that start in the range `[a, b)` of a file whose size at open
+/// was `len`. A file that is shorter now is an error ("shrank"); one that grew is
+/// read up to `len`.
+pub fn read_range(f: &File, a: u64, b: u64, len: u64, max: usize) -> io::Result<Vec<u8>> {
+    // Read from one byte early, to see whether `a` itself starts a line.
+    let base = a.saturating_sub(1);
+    let mut want = ((b - base) as usize + OVERHANG).min((len - base) as usize);
+    loop {
+        let buf = read_full(f, base, want)?;
+        if buf.len() < want {
+            return Err(io::Error::other(format!(
+                "file shrank while being read (had {len} bytes, ended at {})",
+                base + buf.len() as u64
+            )));
+        }
+        let eof = base + buf.len() as u64 >= len;
+        let start = if a == 0 {
+            Some(0)
+        } else {
+            find_cut(&buf, (a - base) as usize, eof)
+        };
+        let end = find_cut(&buf, (b - base) as usize, eof);
+        match (start, end) {
+            (Some(s), Some(e)) => {
+                let mut buf = buf;
+                if s >= e {
+                    return Ok(Vec::new());
+                }
+                buf.truncate(e);
+                buf.drain(..s);
+                return Ok(buf);
+            }
+            // A range inside one huge record, owned by the range where it starts.
+            (None, _) if eof => return Ok(Vec::new()),
+            _ if want >= max => {
+                return Err(io::Error::other(format!(
+                    "a line or record longer than {} MiB (at byte {a}); raise --max-record",
+                    max >> 20
+                )))
+            }
+            _ => want = (want * 2).min((len - base) as usize).min(max.max(want + 1)),
+        }
+    }
+}
+
+/// Cuts a stream into chunks of about `size` bytes of whole records.
+pub struct StreamChunker<R> {
+    reader: R,
+    size: usize,
+    max: usize,
+    carry: Vec<u8>,
+    eof: bool,
+    failed: Option<io::Error>,
+    /// Bytes handed out so far.
+    pub offset: u64,
+    /// A record longer than `max` had to be cut.
+    pub oversized: bool,
+}
+
+impl<R: Read> StreamChunker<R> {
+    pub fn new(reader: R, size: usize, max: usize) -> StreamChunker<R> {
+        StreamChunker {
+            reader,
+            size: size.max(1),
+            max: max.max(size.max(1)),
+            carry: Vec::new(),
+            eof: false,
+            failed: None,
+            offset: 0,
+            oversized: false,
+        }
+    }
+
+    fn fill(&mut self, upto: usize) {
+        while !self.eof && self.failed.is_none() && self.carry.len() < upto {
+            let old = self.carry.len();
+            let want = upto - old;
+            self.carry.resize(old + want, 0);
+            match self.reader.read(&mut self.carry[old..]) {
+                Ok(0) => {
+                    self.carry.truncate(old);
+                    self.eof = true;
+                }
+                Ok(n) => self.carry.truncate(old + n),
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => self.carry.truncate(old),
+                Err(e) => {
+                    self.carry.truncate(old);
+                    self.failed = Some(e);
+                }
+            }
+        }
+    }
+
+    /// The next chunk; after a read error, what was read before it comes out first
+    /// and the error after.
+    pub fn next_chunk(&mut self) -> io::Result<Option<Vec<u8>>> {
+        let mut target = self.size;
+        loop {
+            self.fill(target);
+            let done = self.eof || self.failed.is_some();
+            if self.carry.is_empty() {
+                return match self.failed.take() {
+                    Some(e) => Err(e),
+                    None => Ok(None),
+                };
+            }
+            let cut = if done {
+                Some(self.carry.len())
+            } else {
+                last_cut(&self.carry)
+            };
+            match cut {
+                Some(c) if c > 0 => return Ok(Some(self.take(c))),
+                _ if self.carry.len() >= self.max => {
+                    self.oversized = true;
+                    let c = self.carry.len();
+                    return Ok(Some(self.take(c)));
+                }
+                _ => target = (self.carry.len() * 2).min(self.max),
+            }
+        }
+    }
+
+    fn take(&mut self, n: usize) -> Vec<u8> {
+        let rest = self.carry.split_off(n);
+        let chunk = std::mem::replace(&mut self.carry, rest);
+        self.offset += chunk.len() as u64;
+        chunk
+    }
+}
+
+/// The last record start in `buf` whose first byte is known (a line start followed
+/// by a non-continuation byte), falling back to any line start far from the end.
+fn last_cut(buf: &[u8]) -> Option<usize> {
+    let mut end = buf.len();
+    let mut any = None;
+    while let Some(n) = memchr::memrchr(b'\n', &buf[..end]) {
+        let p = n + 1;
+        if p < buf.len() {
+            if !is_continuation(&buf[p..]) {
+                return Some(p);
+            }
+            any.get_or_insert(p);
+            if buf.len() - p > FALLBACK {
+                return any;
+            }
+        }
+        end = n;
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::io::Write;
+
+    const TEXT: &str = "a 1\n{\n  \"code\": \"1\",\n  \"x\": 2\n}\nb 2\n  at frame\nc 3\n";
+
+    #[test]
+    fn file_ranges_cover_every_byte_once_and_never_split_records() {
+        let mut f = tempfile::NamedTempFile::new().unwrap();
+        f.write_all(TEXT.as_bytes()).unwrap();
+        let len = TEXT.len() as u64;
+        for size in 1..=TEXT.len() + 1 {
+            let mut all = Vec::new();
+            for (a, b) in ranges(len, size) {
+                let part = read_range(f.as_file(), a, b, len, 1 << 20).unwrap();
+                if !part.is_empty() {
+                    assert!(
+                        !is_continuation(&part),
+                        "size {size}: chunk starts mid-record"
+                    );
+                }
+                all.extend(part);
+            }
+            assert_eq!(String::from_utf8(all).unwrap(), TEXT, "size {size}");
+        }
+    }
+
+    #[test]
+    fn streams_cover_every_byte_once() {
+        for size in 1..=TEXT.len() + 1 {
+            let mut c = StreamChunker::new(TEXT.as_bytes(), size, 1 << 20);
+            let mut all = Vec::new();
+            while let Some(part) = c.next_chunk().unwrap() {
+                assert!(!is_continuation(&part) || all.is_empty(), "size {size}");
+                all.extend(part);
+            }
+            assert_eq!(String::from_utf8(all).unwrap(), TEXT, "size {size}");
+        }
+    }
+
+    #[test]
+    fn oversized_records_are_cut_not_hoarded() {
+        let big = "x".repeat(10_000) + "\nok\n";
+        let mut c = StreamChunker::new(big.as_bytes(), 100, 1000);
+        let mut n = 0;
+        while let Some(part) = c.next_chunk().unwrap() {
+            assert!(part.len() <= 1000);
+            n += part.len();
+        }
+        assert!(c.oversized);
+        assert_eq!(n, big.len());
+    }
+
+    #[test]
+    fn read_errors_come_after_the_data_before_them() {
+        struct Broken(usize);
+        impl Read for Broken {
+            fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+                if self.0 == 0 {
+                    return Err(io::Error::other("corrupt"));
+                }
+                let n = buf.len().min(self.0);
+                buf[..n].fill(b'\n');
+                self.0 -= n;
+                Ok(n)
+            }
+        }
+        let mut c = StreamChunker::new(Broken(10), 4, 100);
+        let mut n = 0;
+        let err = loop {
+            match c.next_chunk() {
+                Ok(Some(p)) => n += p.len(),
+                Ok(None) => panic!("error lost"),
+                Err(e) => break e,
+            }
+        };
+        assert_eq!(n, 10);
+        assert_eq!(err.to_string(), "corrupt");
+    }
+}

@@ -1,0 +1,271 @@
+//! Inputs: what the command line names (files, directories, stdin), how each one is
+//! opened (plain or compressed, told by its first bytes, never by its name), and how
+//! it is cut into chunks of whole records ([`chunk`]).
+//!
+//! Problems with an input (missing, unreadable, binary, truncated archive) never stop
+//! the run: they become [`Problem`]s, reported on stderr and in the exit status.
+
+pub mod chunk;
+pub mod decompress;
+pub mod progress;
+
+use globset::{Glob, GlobMatcher};
+use std::fs::{self, File};
+use std::io;
+use std::path::{Path, PathBuf};
+
+/// One input to scan.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Source {
+    /// As shown in output: the path as given or found, or `<stdin>`.
+    pub name: String,
+    pub path: Option<PathBuf>,
+}
+
+impl Source {
+    pub fn stdin() -> Source {
+        Source {
+            name: "<stdin>".into(),
+            path: None,
+        }
+    }
+}
+
+/// Something wrong with an input, said once on stderr.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Problem {
+    pub name: String,
+    pub what: String,
+    /// Data may have been lost (exit status 2); a notice otherwise.
+    pub error: bool,
+}
+
+impl Problem {
+    pub fn error(name: &str, what: impl Into<String>) -> Problem {
+        Problem {
+            name: name.to_string(),
+            what: what.into(),
+            error: true,
+        }
+    }
+
+    pub fn notice(name: &str, what: impl Into<String>) -> Problem {
+        Problem {
+            name: name.to_string(),
+            what: what.into(),
+            error: false,
+        }
+    }
+}
+
+/// How directories are walked.
+#[derive(Clone, Debug, Default)]
+pub struct WalkOptions {
+    /// Only files whose name (or path, for patterns with `/`) matches.
+    pub glob: Option<GlobMatcher>,
+    /// Follow symbolic links inside directories (loops are detected and skipped).
+    pub follow: bool,
+}
+
+impl WalkOptions {
+    pub fn with_glob(pattern: Option<&str>, follow: bool) -> Result<WalkOptions, globset::Error> {
+        let glob = pattern
+            .map(|p| Glob::new(p).map(|g| g.compile_matcher()))
+            .transpose()?;
+        Ok(WalkOptions { glob, follow })
+    }
+
+    fn wants(&self, path: &Path) -> bool {
+        let Some(g) = &self.glob else { return true };
+        let pattern_has_dir = g.glob().glob().contains('/');
+        if pattern_has_dir {
+            g.is_match(path)
+        } else {
+            path.file_name().is_some_and(|n| g.is_match(n))
+        }
+    }
+}
+
+/// Expands the command line's paths into sources, in a deterministic order: paths
+/// as given, directories walked recursively with entries sorted by name.
+pub fn expand(paths: &[String], opts: &WalkOptions) -> (Vec<Source>, Vec<Problem>) {
+    let mut sources = Vec::new();
+    let mut problems = Vec::new();
+    for p in paths {
+        if p == "-" {
+            sources.push(Source::stdin());
+            continue;
+        }
+        let path = PathBuf::from(p);
+        match fs::metadata(&path) {
+            Err(e) => problems.push(Problem::error(p, describe(&e))),
+            Ok(md) if md.is_dir() => {
+                let mut seen = Vec::new();
+                walk(&path, opts, &mut seen, &mut sources, &mut problems);
+            }
+            // A file named on the command line is read whatever it is (a FIFO from
+            // process substitution included), as grep does.
+            Ok(_) => sources.push(Source {
+                name: p.clone(),
+                path: Some(path),
+            }),
+        }
+    }
+    (sources, problems)
+}
+
+#[cfg(unix)]
+fn dir_id(md: &fs::Metadata) -> (u64, u64) {
+    use std::os::unix::fs::MetadataExt;
+    (md.dev(), md.ino())
+}
+
+#[cfg(not(unix))]
+fn dir_id(_: &fs::Metadata) -> (u64, u64) {
+    (0, 0)
+}
+
+fn walk(
+    dir: &Path,
+    opts: &WalkOptions,
+    seen: &mut Vec<(u64, u64)>,
+    sources: &mut Vec<Source>,
+    problems: &mut Vec<Problem>,
+) {
+    let name = dir.display().to_string();
+    if let Ok(md) = fs::metadata(dir) {
+        let id = dir_id(&md);
+        if seen.contains(&id) {
+            problems.push(Problem::notice(&name, "symbolic link loop, skipped"));
+            return;
+        }
+        seen.push(id);
+    }
+    let entries = match fs::read_dir(dir) {
+        Ok(rd) => rd,
+        Err(e) => {
+            problems.push(Problem::error(&name, describe(&e)));
+            return;
+        }
+    };
+    let mut list: Vec<_> = entries.filter_map(Result::ok).map(|e| e.path()).collect();
+    list.sort();
+    for path in list {
+        let shown = path.display().to_string();
+        let lmd = match fs::symlink_metadata(&path) {
+            Ok(m) => m,
+            Err(e) => {
+                problems.push(Problem::error(&shown, describe(&e)));
+                continue;
+            }
+        };
+        let md = if lmd.file_type().is_symlink() {
+            if !opts.follow {
+                continue;
+            }
+            match fs::metadata(&path) {
+                Ok(m) => m,
+                Err(e) => {
+                    problems.push(Problem::notice(
+                        &shown,
+                        format!("broken symbolic link ({})", describe(&e)),
+                    ));
+                    continue;
+                }
+            }
+        } else {
+            lmd
+        };
+        if md.is_dir() {
+            walk(&path, opts, seen, sources, problems);
+        } else if md.is_file() {
+            if opts.wants(&path) {
+                sources.push(Source {
+                    name: shown,
+                    path: Some(path),
+                });
+            }
+        } else if opts.wants(&path) {
+            problems.push(Problem::notice(
+                &shown,
+                "not a regular file (FIFO, socket or device), skipped",
+            ));
+        }
+    }
+    seen.pop();
+}
+
+/// A short, lower-case description of an I/O error.
+pub fn describe(e: &io::Error) -> String {
+    match e.kind() {
+        io::ErrorKind::NotFound => "no such file or directory".into(),
+        io::ErrorKind::PermissionDenied => "permission denied".into(),
+        _ => {
+            let s = e.to_string();
+            match s.find(" (os error") {
+                Some(p) => s[..p].to_lowercase(),
+                None => s,
+            }
+        }
+    }
+}
+
+/// Opens a file for reading, naming the problem when it cannot be.
+pub fn open_file(path: &Path) -> io::Result<(File, u64)> {
+    let f = File::open(path)?;
+    let md = f.metadata()?;
+    if md.is_dir() {
+        return Err(io::Error::other("is a directory"));
+    }
+    Ok((f, md.len()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn walks_in_order_with_glob_and_reports_missing() {
+        let d = tempfile::tempdir().unwrap();
+        fs::create_dir(d.path().join("sub")).unwrap();
+        for f in ["b.log", "a.log.1", "sub/c.log.gz", "notes.txt"] {
+            fs::write(d.path().join(f), "x\n").unwrap();
+        }
+        let opts = WalkOptions::with_glob(Some("*.log*"), false).unwrap();
+        let missing = d.path().join("nope").display().to_string();
+        let (src, probs) = expand(&[d.path().display().to_string(), missing.clone()], &opts);
+        let names: Vec<_> = src
+            .iter()
+            .map(|s| {
+                s.path
+                    .as_ref()
+                    .unwrap()
+                    .strip_prefix(d.path())
+                    .unwrap()
+                    .display()
+                    .to_string()
+            })
+            .collect();
+        assert_eq!(names, ["a.log.1", "b.log", "sub/c.log.gz"]);
+        assert_eq!(
+            probs,
+            vec![Problem::error(&missing, "no such file or directory")]
+        );
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn symlink_loops_are_skipped() {
+        let d = tempfile::tempdir().unwrap();
+        fs::create_dir(d.path().join("a")).unwrap();
+        fs::write(d.path().join("a/x.log"), "x\n").unwrap();
+        std::os::unix::fs::symlink(d.path(), d.path().join("a/loop")).unwrap();
+        let opts = WalkOptions {
+            glob: None,
+            follow: true,
+        };
+        let (src, probs) = expand(&[d.path().display().to_string()], &opts);
+        assert_eq!(src.len(), 1);
+        assert!(probs.iter().any(|p| p.what.contains("loop") && !p.error));
+    }
+}

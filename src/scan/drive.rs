@@ -1,0 +1,246 @@
+//! Driving the scan of one source: open it, cut it into chunks, scan windows of
+//! chunks in parallel (rayon), merge each window in input order, and turn every
+//! problem into a message naming the source. Memory stays bounded by the window:
+//! events are handed to the caller's sink as they are merged, never hoarded here.
+
+use super::{scan_chunk, ChunkScan, Merger, ScanOptions};
+use crate::event::Event;
+use crate::input::chunk::{self, StreamChunker};
+use crate::input::decompress::{self, Format};
+use crate::input::progress::Progress;
+use crate::input::{describe, open_file, Problem, Source};
+use rayon::prelude::*;
+use std::io::{self, Read};
+
+/// How sources are scanned.
+#[derive(Clone, Debug)]
+pub struct ScanConfig {
+    pub opts: ScanOptions,
+    /// Nominal chunk size in bytes.
+    pub chunk_size: usize,
+    /// Longest record (line, or body over lines) kept whole.
+    pub max_record: usize,
+    /// Scan files that hold NUL bytes instead of skipping them.
+    pub binary: bool,
+    pub progress: Progress,
+}
+
+impl ScanConfig {
+    pub fn new(opts: ScanOptions) -> ScanConfig {
+        ScanConfig {
+            opts,
+            chunk_size: 1 << 20,
+            max_record: 1 << 30,
+            binary: false,
+            progress: Progress::off(),
+        }
+    }
+}
+
+/// Counts for one source (`--stats`).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct SourceStats {
+    pub bytes: u64,
+    pub lines: u64,
+    pub events: u64,
+    pub partial: u64,
+    pub echoes: u64,
+    pub compressed: Option<&'static str>,
+}
+
+impl SourceStats {
+    pub fn add(&mut self, o: &SourceStats) {
+        self.bytes += o.bytes;
+        self.lines += o.lines;
+        self.events += o.events;
+        self.partial += o.partial;
+        self.echoes += o.echoes;
+    }
+}
+
+/// What scanning a source gave besides its events.
+#[derive(Debug, Default)]
+pub struct SourceReport {
+    pub stats: SourceStats,
+    pub problems: Vec<Problem>,
+}
+
+const HEAD: usize = 8 * 1024;
+
+/// Scans one source, handing each event to `sink` in input order.
+pub fn scan_source(
+    idx: usize,
+    src: &Source,
+    cfg: &ScanConfig,
+    sink: &mut dyn FnMut(Event),
+) -> SourceReport {
+    let mut rep = SourceReport::default();
+    let mut merger = Merger::new(idx, cfg.opts.count_lines);
+    let mut counting = |ev: Event, st: &mut SourceStats| {
+        st.events += 1;
+        st.partial += u64::from(ev.partial);
+        sink(ev);
+    };
+    let result = match &src.path {
+        None => {
+            let stdin = io::stdin();
+            scan_stream(stdin, None, cfg, &mut merger, &mut rep, &mut counting)
+        }
+        Some(path) => scan_path(path, cfg, &mut merger, &mut rep, &mut counting),
+    };
+    if let Err(what) = result {
+        rep.problems.push(Problem::error(&src.name, what));
+    }
+    rep.stats.echoes = merger.echoes;
+    if cfg.opts.count_lines {
+        rep.stats.lines = merger.lines();
+    }
+    rep
+}
+
+type Counting<'a> = dyn FnMut(Event, &mut SourceStats) + 'a;
+
+fn binary_problem(head: &[u8], cfg: &ScanConfig) -> Option<String> {
+    (!cfg.binary && memchr::memchr(0, &head[..head.len().min(HEAD)]).is_some())
+        .then(|| "binary file (NUL bytes), skipped; use --binary to scan it".to_string())
+}
+
+fn scan_path(
+    path: &std::path::Path,
+    cfg: &ScanConfig,
+    merger: &mut Merger,
+    rep: &mut SourceReport,
+    sink: &mut Counting<'_>,
+) -> Result<(), String> {
+    let (file, len) = open_file(path).map_err(|e| describe(&e))?;
+    let head = chunk::read_full(&file, 0, 6).map_err(|e| describe(&e))?;
+    if let Some(format) = decompress::sniff(&head) {
+        let counted = CountingReader {
+            inner: file,
+            progress: cfg.progress.clone(),
+        };
+        return scan_stream(counted, Some(format), cfg, merger, rep, sink);
+    }
+    if !file.metadata().map(|m| m.is_file()).unwrap_or(false) {
+        // A FIFO or device named on the command line: read it as a stream.
+        return scan_stream(file, None, cfg, merger, rep, sink);
+    }
+    let ranges = chunk::ranges(len, cfg.chunk_size);
+    let window = window_size();
+    for (w, group) in ranges.chunks(window).enumerate() {
+        let scans: Vec<io::Result<(ChunkScan, u64)>> = group
+            .par_iter()
+            .enumerate()
+            .map(|(k, &(a, b))| {
+                let data = chunk::read_range(&file, a, b, len, cfg.max_record)?;
+                if w == 0 && k == 0 {
+                    if let Some(p) = binary_problem(&data, cfg) {
+                        return Err(io::Error::other(p));
+                    }
+                }
+                cfg.progress.add(b - a);
+                Ok((scan_chunk(&data, &cfg.opts), data.len() as u64))
+            })
+            .collect();
+        for s in scans {
+            match s {
+                Ok((cs, bytes)) => {
+                    rep.stats.bytes += bytes;
+                    merger.merge(cs, &mut |e| sink(e, &mut rep.stats));
+                }
+                Err(e) => return Err(describe(&e)),
+            }
+        }
+    }
+    Ok(())
+}
+
+fn window_size() -> usize {
+    (rayon::current_num_threads() * 4).max(2)
+}
+
+fn scan_stream<R: Read + Send>(
+    reader: R,
+    format: Option<Format>,
+    cfg: &ScanConfig,
+    merger: &mut Merger,
+    rep: &mut SourceReport,
+    sink: &mut Counting<'_>,
+) -> Result<(), String> {
+    let (reader, format) = match format {
+        Some(f) => (
+            decompress::decoder(reader, f).map_err(|e| describe(&e))?,
+            Some(f),
+        ),
+        None => decompress::open_stream(reader).map_err(|e| describe(&e))?,
+    };
+    rep.stats.compressed = format.map(Format::name);
+    let mut chunker = StreamChunker::new(reader, cfg.chunk_size, cfg.max_record);
+    let window = window_size();
+    let mut first = true;
+    loop {
+        let mut batch = Vec::with_capacity(window);
+        let mut failed = None;
+        while batch.len() < window {
+            match chunker.next_chunk() {
+                Ok(Some(c)) => batch.push(c),
+                Ok(None) => break,
+                Err(e) => {
+                    failed = Some(e);
+                    break;
+                }
+            }
+        }
+        if first {
+            first = false;
+            if let Some(p) = batch.first().and_then(|c| binary_problem(c, cfg)) {
+                return Err(p);
+            }
+        }
+        let ended = batch.len() < window;
+        let scans: Vec<ChunkScan> = batch.par_iter().map(|c| scan_chunk(c, &cfg.opts)).collect();
+        for (cs, c) in scans.into_iter().zip(&batch) {
+            rep.stats.bytes += c.len() as u64;
+            if format.is_none() {
+                cfg.progress.add(c.len() as u64);
+            }
+            merger.merge(cs, &mut |e| sink(e, &mut rep.stats));
+        }
+        if let Some(e) = failed {
+            let what = match format {
+                Some(f) => format!(
+                    "{} data is corrupt or truncated after {} bytes of output ({}); events before it were counted",
+                    f.name(),
+                    chunker.offset,
+                    describe(&e)
+                ),
+                None => format!("read failed after {} bytes ({})", chunker.offset, describe(&e)),
+            };
+            return Err(what);
+        }
+        if ended {
+            break;
+        }
+    }
+    if chunker.oversized {
+        return Err(format!(
+            "a line longer than {} MiB was cut into pieces; an error body across a cut may be missed",
+            cfg.max_record >> 20
+        ));
+    }
+    Ok(())
+}
+
+/// Reports compressed bytes read to the progress bar.
+struct CountingReader<R> {
+    inner: R,
+    progress: Progress,
+}
+
+impl<R: Read> Read for CountingReader<R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        self.progress.add(n as u64);
+        Ok(n)
+    }
+}

@@ -1,0 +1,389 @@
+//! Scanning: one SIMD pass over a whole chunk for the few literals every error shape
+//! contains, a cheap check around each hit, and the extractor only for the lines
+//! that pass. No per-line loop over the chunk: line boundaries are found around hits,
+//! and lines are counted with one `memchr` count only when an output needs numbers.
+//!
+//! A chunk is scanned on its own (in parallel with others); what depends on earlier
+//! chunks (line numbers, the last timestamp seen, whether an event repeats the one
+//! before) is settled afterwards, in input order, by [`Merger`], so results do not
+//! depend on thread count or chunk size.
+
+use crate::event::Event;
+use crate::extract::{self, line_bounds, Found};
+use crate::time::{line_time, Zone};
+pub mod drive;
+
+use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
+use std::sync::OnceLock;
+
+/// The literals: `code` in every coded shape (`"code"`, `sCode`, `error_code`,
+/// `Code:`, `code=`), `okx {`/`okex {` before a body without a code, and
+/// `xception` for exception text such as `ExchangeException: 50102:...`.
+const LITERALS: [&str; 4] = ["ode", "okx {", "okex {", "xception"];
+
+fn prefilter() -> &'static AhoCorasick {
+    static AC: OnceLock<AhoCorasick> = OnceLock::new();
+    AC.get_or_init(|| {
+        AhoCorasick::builder()
+            .match_kind(MatchKind::LeftmostFirst)
+            .kind(Some(AhoCorasickKind::DFA))
+            .build(LITERALS)
+            .expect("literals build")
+    })
+}
+
+/// What a chunk scan needs to know.
+#[derive(Clone, Debug)]
+pub struct ScanOptions {
+    pub zone: Zone,
+    /// Count lines (for line numbers); summaries skip it.
+    pub count_lines: bool,
+    /// Keep each event's line text (grep, samples).
+    pub keep_text: bool,
+}
+
+/// What lies between an event (or a chunk's end) and what came before it in the
+/// chunk: the nearest earlier timestamp, and whether stack-trace lines passed.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Gap {
+    pub ts: Option<i64>,
+    pub frame: bool,
+    /// The walk reached the chunk's start without finding a timestamp.
+    pub open: bool,
+}
+
+/// One event with chunk-relative facts, before merging.
+#[derive(Clone, Debug)]
+pub struct RawEvent {
+    pub found: Found,
+    /// Newlines before the code, within the chunk.
+    pub line_in_chunk: u64,
+    pub own_ts: Option<i64>,
+    pub gap: Gap,
+    /// Another item of the same body as the event before it.
+    pub same_record: bool,
+    pub text: Option<String>,
+    pub span: Option<(usize, usize)>,
+}
+
+/// The result of scanning one chunk.
+#[derive(Debug, Default)]
+pub struct ChunkScan {
+    pub events: Vec<RawEvent>,
+    /// Newlines in the chunk (0 unless lines are counted).
+    pub newlines: u64,
+    /// From the chunk's end back to its last event (or its start).
+    pub tail: Gap,
+}
+
+/// Lines longer than this are cut when kept as text.
+const MAX_TEXT: usize = 64 * 1024;
+
+/// Scans one chunk (whole lines; a multi-line body never straddles two chunks).
+pub fn scan_chunk(data: &[u8], opts: &ScanOptions) -> ChunkScan {
+    let mut out = ChunkScan::default();
+    let mut found = Vec::new();
+    let mut done = 0usize;
+    let mut prev_end = 0usize;
+    let mut lines = LineCounter::default();
+    for m in prefilter().find_iter(data) {
+        let hit = m.start();
+        if hit < done || !worth_a_look(data, hit, m.pattern().as_usize()) {
+            continue;
+        }
+        found.clear();
+        let end = extract::record_at(data, hit, 0, &mut found);
+        done = end.max(hit + 1);
+        if found.is_empty() {
+            continue;
+        }
+        let rs = found[0].record_start;
+        let (rls, rle) = line_bounds(data, rs);
+        let own_ts = line_time(&data[rls..rle], &opts.zone);
+        let gap = if own_ts.is_some() {
+            Gap::default()
+        } else {
+            walk_back(data, rls, prev_end, &opts.zone)
+        };
+        prev_end = next_line_start(data, end);
+        for (k, f) in found.drain(..).enumerate() {
+            let line_in_chunk = if opts.count_lines {
+                lines.upto(data, f.at)
+            } else {
+                0
+            };
+            let (text, span) = if opts.keep_text {
+                keep_text(data, &f)
+            } else {
+                (None, None)
+            };
+            out.events.push(RawEvent {
+                found: f,
+                line_in_chunk,
+                own_ts,
+                gap,
+                same_record: k > 0,
+                text,
+                span,
+            });
+        }
+    }
+    out.tail = walk_back(data, data.len(), prev_end, &opts.zone);
+    if opts.count_lines {
+        out.newlines = lines.upto(data, data.len());
+    }
+    out
+}
+
+/// The cheap check at a hit: is a code (digits) right after `code`, or a body right
+/// after `okx `?
+fn worth_a_look(data: &[u8], hit: usize, pattern: usize) -> bool {
+    match pattern {
+        0 => {
+            if hit == 0 || !matches!(data[hit - 1], b'c' | b'C') {
+                return false;
+            }
+            let after = &data[hit + 3..data.len().min(hit + 12)];
+            after
+                .iter()
+                .find(|c| !matches!(c, b'"' | b'\'' | b'\\' | b' ' | b':' | b'=' | b'(' | b'\t'))
+                .is_some_and(u8::is_ascii_digit)
+        }
+        _ => true,
+    }
+}
+
+/// Counts newlines up to a position, moving forward (or back) from the last one.
+#[derive(Default)]
+struct LineCounter {
+    pos: usize,
+    count: u64,
+}
+
+impl LineCounter {
+    fn upto(&mut self, data: &[u8], at: usize) -> u64 {
+        let at = at.min(data.len());
+        if at >= self.pos {
+            self.count += memchr::memchr_iter(b'\n', &data[self.pos..at]).count() as u64;
+        } else {
+            self.count -= memchr::memchr_iter(b'\n', &data[at..self.pos]).count() as u64;
+        }
+        self.pos = at;
+        self.count
+    }
+}
+
+fn next_line_start(data: &[u8], end: usize) -> usize {
+    memchr::memchr(b'\n', &data[end.min(data.len())..]).map_or(data.len(), |p| end + p + 1)
+}
+
+/// Walks back line by line from the line starting at `from` (exclusive) to `floor`,
+/// looking for the nearest timestamp and noting stack-trace lines on the way.
+fn walk_back(data: &[u8], from: usize, floor: usize, zone: &Zone) -> Gap {
+    let mut pos = from;
+    let mut frame = false;
+    while pos > floor {
+        let (ps, pe) = line_bounds(data, pos - 1);
+        let ps = ps.max(floor);
+        let line = &data[ps..pe];
+        if let Some(ts) = line_time(line, zone) {
+            return Gap {
+                ts: Some(ts),
+                frame,
+                open: false,
+            };
+        }
+        frame |= is_frame(line);
+        pos = ps;
+    }
+    Gap {
+        ts: None,
+        frame,
+        open: floor == 0,
+    }
+}
+
+/// A stack-trace line: Java `at ...`, Python `File "..."`, `Traceback`, chained
+/// exception notes.
+fn is_frame(line: &[u8]) -> bool {
+    let t = &line[line.iter().take_while(|c| c.is_ascii_whitespace()).count()..];
+    const MARKS: [&[u8]; 7] = [
+        b"at ",
+        b"File \"",
+        b"Traceback",
+        b"During handling",
+        b"The above exception",
+        b"Caused by",
+        b"^",
+    ];
+    MARKS.iter().any(|m| t.starts_with(m)) || t.starts_with(b"...") && line.len() < 64
+}
+
+fn keep_text(data: &[u8], f: &Found) -> (Option<String>, Option<(usize, usize)>) {
+    let (ls, le) = line_bounds(data, f.at.min(data.len().saturating_sub(1)));
+    let le = le.min(ls + MAX_TEXT);
+    let text = String::from_utf8_lossy(&data[ls..le]).into_owned();
+    let span = (f.body.0 >= ls && f.body.0 < le).then(|| {
+        let s = f.body.0 - ls;
+        let e = f.body.1.min(le).saturating_sub(ls);
+        (s, e.max(s))
+    });
+    // Offsets must fall on char boundaries of the lossy text: recompute on it.
+    let span = span.and_then(|(s, e)| {
+        let prefix = String::from_utf8_lossy(&data[ls..ls + s]).len();
+        let body = String::from_utf8_lossy(&data[ls + s..ls + e]).len();
+        (prefix + body <= text.len()).then_some((prefix, prefix + body))
+    });
+    (Some(text), span)
+}
+
+/// Settles, in input order, what a chunk cannot know alone: line numbers, the time
+/// of events on lines without their own timestamp, and echoes (a `Caused by:` or a
+/// re-raised exception repeating the response just counted).
+#[derive(Debug, Default)]
+pub struct Merger {
+    source: usize,
+    count_lines: bool,
+    line_base: u64,
+    last_ts: Option<i64>,
+    prev: Option<(String, String)>,
+    ts_since_prev: bool,
+    frame_since_prev: bool,
+    /// Events dropped as echoes.
+    pub echoes: u64,
+}
+
+impl Merger {
+    pub fn new(source: usize, count_lines: bool) -> Merger {
+        Merger {
+            source,
+            count_lines,
+            ..Merger::default()
+        }
+    }
+
+    /// Newlines merged so far (when lines are counted).
+    pub fn lines(&self) -> u64 {
+        self.line_base
+    }
+
+    /// Merges the next chunk, calling `emit` for every event in order.
+    pub fn merge(&mut self, chunk: ChunkScan, emit: &mut dyn FnMut(Event)) {
+        for ev in chunk.events {
+            let f = ev.found;
+            let time = ev.own_ts.or(ev.gap.ts).or(self.last_ts);
+            let ts_between =
+                ev.own_ts.is_some() || ev.gap.ts.is_some() || ev.gap.open && self.ts_since_prev;
+            let frame_between = ev.gap.frame || ev.gap.open && self.frame_since_prev || f.caused_by;
+            let key = (f.code, f.message);
+            let echo =
+                !ev.same_record && !ts_between && frame_between && self.prev.as_ref() == Some(&key);
+            self.last_ts = time;
+            self.ts_since_prev = false;
+            self.frame_since_prev = false;
+            if echo {
+                self.echoes += 1;
+                continue;
+            }
+            let (code, message) = key.clone();
+            self.prev = Some(key);
+            emit(Event {
+                source: self.source,
+                line: if self.count_lines {
+                    self.line_base + ev.line_in_chunk + 1
+                } else {
+                    0
+                },
+                time,
+                code,
+                message,
+                shape: f.shape,
+                partial: f.partial,
+                text: ev.text,
+                span: ev.span,
+            });
+        }
+        if let Some(ts) = chunk.tail.ts {
+            self.last_ts = Some(ts);
+            self.ts_since_prev = true;
+        }
+        self.frame_since_prev |= chunk.tail.frame;
+        self.line_base += chunk.newlines;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn opts() -> ScanOptions {
+        ScanOptions {
+            zone: Zone::Utc,
+            count_lines: true,
+            keep_text: true,
+        }
+    }
+
+    /// Scans `text` cut into chunks at the given line starts, merged in order.
+    pub(crate) fn scan_cut(text: &str, cuts: &[usize]) -> Vec<Event> {
+        let mut events = Vec::new();
+        let mut m = Merger::new(0, true);
+        let mut start = 0;
+        for &c in cuts.iter().chain(std::iter::once(&text.len())) {
+            m.merge(scan_chunk(&text.as_bytes()[start..c], &opts()), &mut |e| {
+                events.push(e)
+            });
+            start = c;
+        }
+        events
+    }
+
+    const TRACE: &str = "2026-11-22 10:00:00,000 - bot - ERROR - fetch failed\n\
+Traceback (most recent call last):\n\
+  File \"bot.py\", line 3, in <module>\n\
+ccxt.base.errors.InvalidNonce: okx {\"msg\":\"Timestamp request expired\",\"code\":\"50102\"}\n\
+\n\
+During handling of the above exception, another exception occurred:\n\
+\n\
+Traceback (most recent call last):\n\
+  File \"bot.py\", line 9, in <module>\n\
+freqtrade.exceptions.TemporaryError: okx {\"msg\":\"Timestamp request expired\",\"code\":\"50102\"}\n\
+2026-11-22 10:05:00,000 - bot - INFO - retrying\n\
+okx {\"msg\":\"Timestamp request expired\",\"code\":\"50102\"}\n";
+
+    #[test]
+    fn echoes_are_dropped_and_retries_kept() {
+        let ev = scan_cut(TRACE, &[]);
+        let got: Vec<(u64, Option<i64>)> = ev.iter().map(|e| (e.line, e.time)).collect();
+        let t0 = 1_795_341_600_000; // 2026-11-22T10:00:00Z
+        assert_eq!(got, vec![(4, Some(t0)), (12, Some(t0 + 300_000))]);
+    }
+
+    #[test]
+    fn chunk_cuts_change_nothing() {
+        let whole = scan_cut(TRACE, &[]);
+        let starts: Vec<usize> = std::iter::once(0)
+            .chain(TRACE.match_indices('\n').map(|(i, _)| i + 1))
+            .filter(|&i| i > 0 && i < TRACE.len())
+            .collect();
+        for &c in &starts {
+            assert_eq!(scan_cut(TRACE, &[c]), whole, "cut at {c}");
+        }
+        assert_eq!(scan_cut(TRACE, &starts), whole, "cut at every line");
+    }
+
+    #[test]
+    fn caused_by_is_an_echo() {
+        let text = "Exception in thread \"main\" x.ExchangeException: 50102:Timestamp request expired\n\tat a.b(C.java:1)\nCaused by: 50102:Timestamp request expired\n";
+        let ev = scan_cut(text, &[]);
+        assert_eq!(ev.len(), 1);
+        assert_eq!(ev[0].line, 1);
+        assert_eq!(ev[0].time, None);
+    }
+
+    #[test]
+    fn repeated_prints_without_frames_are_retries() {
+        let text = "okx {\"msg\":\"Too Many Requests\",\"code\":\"50011\"}\nokx {\"msg\":\"Too Many Requests\",\"code\":\"50011\"}\n";
+        assert_eq!(scan_cut(text, &[]).len(), 2);
+    }
+}

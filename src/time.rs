@@ -1,0 +1,609 @@
+//! Time: the zone timestamps are read and shown in, and the byte-level parser that
+//! finds a log line's own timestamp.
+//!
+//! Times travel through the pipeline as `i64` milliseconds since the Unix epoch (UTC).
+//! A timestamp written without a zone is read in the display zone (`--tz`), as a
+//! person reading the log on that machine would; the parser works on raw bytes so
+//! that it never has to decode a line as UTF-8.
+
+use chrono::{DateTime, FixedOffset, NaiveDate, NaiveDateTime, Offset, TimeZone, Utc};
+use std::fmt;
+
+/// The zone naive timestamps are read in, and times and buckets are shown in.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Zone {
+    Utc,
+    Fixed(FixedOffset),
+    Named(chrono_tz::Tz),
+    Local,
+}
+
+/// A zone name that is neither an IANA name nor an offset.
+#[derive(Debug, thiserror::Error)]
+#[error(
+    "unknown time zone '{0}' (use an IANA name like Asia/Shanghai, an offset like +08:00, or UTC)"
+)]
+pub struct BadZone(pub String);
+
+impl Zone {
+    /// Parses `UTC`, `Z`, `local`, `+08:00`, `+0800`, `-05` or an IANA name.
+    pub fn parse(s: &str) -> Result<Zone, BadZone> {
+        let t = s.trim();
+        if t.eq_ignore_ascii_case("utc") || t == "Z" || t.eq_ignore_ascii_case("gmt") {
+            return Ok(Zone::Utc);
+        }
+        if t.eq_ignore_ascii_case("local") {
+            return Ok(Zone::Local);
+        }
+        if let Some(off) = parse_offset(t.as_bytes()).filter(|(_, n)| *n == t.len()) {
+            return Ok(Zone::Fixed(off.0));
+        }
+        t.parse::<chrono_tz::Tz>()
+            .map(Zone::Named)
+            .map_err(|_| BadZone(s.to_string()))
+    }
+
+    /// The machine's zone, as `date` would use it: `TZ` when it names a zone, else local.
+    pub fn from_env() -> Zone {
+        match std::env::var("TZ") {
+            Ok(tz) if !tz.is_empty() => {
+                Zone::parse(tz.trim_start_matches(':')).unwrap_or(Zone::Local)
+            }
+            _ => Zone::Local,
+        }
+    }
+
+    /// Reads a wall-clock time in this zone (the earliest instant when a DST change
+    /// makes it ambiguous).
+    pub fn naive_to_ms(&self, ndt: NaiveDateTime) -> Option<i64> {
+        let ms = match self {
+            Zone::Utc => ndt.and_utc().timestamp_millis(),
+            Zone::Fixed(o) => o.from_local_datetime(&ndt).earliest()?.timestamp_millis(),
+            Zone::Named(tz) => tz.from_local_datetime(&ndt).earliest()?.timestamp_millis(),
+            Zone::Local => chrono::Local
+                .from_local_datetime(&ndt)
+                .earliest()?
+                .timestamp_millis(),
+        };
+        Some(ms)
+    }
+
+    /// The offset from UTC in force at `ms`.
+    pub fn offset_at(&self, ms: i64) -> FixedOffset {
+        let utc = DateTime::<Utc>::from_timestamp_millis(ms).unwrap_or_default();
+        match self {
+            Zone::Utc => FixedOffset::east_opt(0).expect("zero offset"),
+            Zone::Fixed(o) => *o,
+            Zone::Named(tz) => tz.offset_from_utc_datetime(&utc.naive_utc()).fix(),
+            Zone::Local => *utc.with_timezone(&chrono::Local).offset(),
+        }
+    }
+
+    fn local(&self, ms: i64) -> DateTime<FixedOffset> {
+        let utc = DateTime::<Utc>::from_timestamp_millis(ms).unwrap_or_default();
+        utc.with_timezone(&self.offset_at(ms))
+    }
+
+    /// RFC 3339 with milliseconds in this zone (`Z` for a zero offset).
+    pub fn format(&self, ms: i64) -> String {
+        self.local(ms)
+            .to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
+    }
+
+    /// RFC 3339 to the second: used for bucket starts.
+    pub fn format_secs(&self, ms: i64) -> String {
+        self.local(ms)
+            .to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+    }
+
+    /// `HH:MM` in this zone.
+    pub fn format_hm(&self, ms: i64) -> String {
+        self.local(ms).format("%H:%M").to_string()
+    }
+
+    /// The start of the bucket holding `ms`, aligned in this zone's wall clock.
+    pub fn floor(&self, ms: i64, bucket: Bucket) -> i64 {
+        let local = self.local(ms).naive_local();
+        let date = local.date();
+        let t = local.time();
+        use chrono::Timelike;
+        let floored = match bucket {
+            Bucket::None => return ms,
+            Bucket::Minute => date.and_hms_opt(t.hour(), t.minute(), 0),
+            Bucket::Hour => date.and_hms_opt(t.hour(), 0, 0),
+            Bucket::Day => date.and_hms_opt(0, 0, 0),
+        };
+        floored.and_then(|n| self.naive_to_ms(n)).unwrap_or(ms)
+    }
+
+    /// A short name for headers: `UTC`, `+08:00`, `Asia/Shanghai` or `local`.
+    pub fn name(&self) -> String {
+        match self {
+            Zone::Utc => "UTC".into(),
+            Zone::Fixed(o) => o.to_string(),
+            Zone::Named(tz) => tz.name().into(),
+            Zone::Local => "local".into(),
+        }
+    }
+}
+
+impl fmt::Display for Zone {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.name())
+    }
+}
+
+/// The width of the time buckets of a timeline.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum, Default)]
+pub enum Bucket {
+    #[default]
+    None,
+    Minute,
+    Hour,
+    Day,
+}
+
+impl Bucket {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Bucket::None => "none",
+            Bucket::Minute => "minute",
+            Bucket::Hour => "hour",
+            Bucket::Day => "day",
+        }
+    }
+
+    /// Nominal length in milliseconds (for rates).
+    pub fn millis(self) -> i64 {
+        match self {
+            Bucket::None => 0,
+            Bucket::Minute => 60_000,
+            Bucket::Hour => 3_600_000,
+            Bucket::Day => 86_400_000,
+        }
+    }
+}
+
+/// How far into a line its own timestamp may start (prefixes such as
+/// `freqtrade_1  | ` or `[` or `time="`).
+const LEAD: usize = 40;
+
+/// The log line's own timestamp, if it has one.
+pub fn line_time(line: &[u8], zone: &Zone) -> Option<i64> {
+    let start = line.iter().position(|b| !b.is_ascii_whitespace())?;
+    let rest = &line[start..];
+    if rest.first() == Some(&b'{') {
+        if let Some(t) = json_field_time(rest, zone) {
+            return Some(t);
+        }
+    }
+    if let Some(t) = leading_epoch(rest) {
+        return Some(t);
+    }
+    let lead = &line[..line.len().min(LEAD + 25)];
+    let mut i = 0;
+    while i + 10 <= lead.len() && i <= LEAD {
+        if lead[i].is_ascii_digit() && (i == 0 || !lead[i - 1].is_ascii_digit()) {
+            if let Some((t, _)) = parse_datetime(&line[i..], zone) {
+                return Some(t);
+            }
+        }
+        i += 1;
+    }
+    None
+}
+
+/// Parses `YYYY-MM-DD[T ]HH:MM:SS[.,frac][Z|±HH:MM|±HHMM|±HH]` (also `/` in the date)
+/// at the start of `b`. Returns the instant and the bytes used.
+pub fn parse_datetime(b: &[u8], zone: &Zone) -> Option<(i64, usize)> {
+    let year = digits(b, 0, 4)?;
+    let sep = *b.get(4)?;
+    if sep != b'-' && sep != b'/' {
+        return None;
+    }
+    let month = digits(b, 5, 2)?;
+    if *b.get(7)? != sep {
+        return None;
+    }
+    let day = digits(b, 8, 2)?;
+    let t = *b.get(10)?;
+    if t != b'T' && t != b' ' && t != b'_' {
+        return None;
+    }
+    let hour = digits(b, 11, 2)?;
+    if *b.get(13)? != b':' {
+        return None;
+    }
+    let minute = digits(b, 14, 2)?;
+    if *b.get(16)? != b':' {
+        return None;
+    }
+    let second = digits(b, 17, 2)?;
+    if !(1990..=2100).contains(&year) {
+        return None;
+    }
+    let mut i = 19;
+    let mut nanos: u32 = 0;
+    if matches!(b.get(i), Some(b'.') | Some(b',')) && b.get(i + 1).is_some_and(u8::is_ascii_digit) {
+        i += 1;
+        let mut scale = 100_000_000u32;
+        while let Some(d) = b.get(i).filter(|d| d.is_ascii_digit()) {
+            nanos += u32::from(d - b'0') * scale;
+            scale /= 10;
+            i += 1;
+        }
+    }
+    let date = NaiveDate::from_ymd_opt(year as i32, month, day)?;
+    let ndt = date.and_hms_nano_opt(hour, minute, second.min(59), nanos)?;
+    // Zone: Z, +HH:MM, +HHMM, +HH, or " UTC".
+    let tail = &b[i..];
+    if tail.first() == Some(&b'Z') {
+        return Some((ndt.and_utc().timestamp_millis(), i + 1));
+    }
+    if matches!(tail.first(), Some(b'+') | Some(b'-')) {
+        if let Some((off, n)) = parse_offset(tail) {
+            let ms = off.from_local_datetime(&ndt).single()?.timestamp_millis();
+            return Some((ms, i + n));
+        }
+    }
+    if tail.starts_with(b" UTC") || tail.starts_with(b" GMT") {
+        return Some((ndt.and_utc().timestamp_millis(), i + 4));
+    }
+    Some((zone.naive_to_ms(ndt)?, i))
+}
+
+/// `±HH:MM`, `±HHMM` or `±HH` at the start of `b`, with the bytes used.
+fn parse_offset(b: &[u8]) -> Option<(FixedOffset, usize)> {
+    let sign = match b.first()? {
+        b'+' => 1,
+        b'-' => -1,
+        _ => return None,
+    };
+    let h = digits(b, 1, 2)?;
+    let (m, n) = if b.get(3) == Some(&b':') {
+        (digits(b, 4, 2)?, 6)
+    } else if let Some(m) = digits(b, 3, 2) {
+        (m, 5)
+    } else {
+        (0, 3)
+    };
+    if b.get(n).is_some_and(u8::is_ascii_digit) || h > 14 || m > 59 {
+        return None;
+    }
+    let off = FixedOffset::east_opt(sign * (h as i32 * 3600 + m as i32 * 60))?;
+    Some((off, n))
+}
+
+fn digits(b: &[u8], at: usize, n: usize) -> Option<u32> {
+    let s = b.get(at..at + n)?;
+    let mut v = 0u32;
+    for &d in s {
+        if !d.is_ascii_digit() {
+            return None;
+        }
+        v = v * 10 + u32::from(d - b'0');
+    }
+    Some(v)
+}
+
+/// Milliseconds from an epoch number in seconds, milliseconds, microseconds or
+/// nanoseconds (told apart by size), if it falls between 2000 and 2100.
+pub fn epoch_ms(int_part: u64, frac: f64) -> Option<i64> {
+    const S2000: u64 = 946_684_800;
+    const S2100: u64 = 4_102_444_800;
+    let ms = if (S2000..S2100).contains(&int_part) {
+        int_part as f64 * 1000.0 + frac * 1000.0
+    } else if (S2000 * 1000..S2100 * 1000).contains(&int_part) {
+        int_part as f64 + frac
+    } else if (S2000 * 1_000_000..S2100 * 1_000_000).contains(&int_part) {
+        int_part as f64 / 1000.0
+    } else if (S2000 * 1_000_000_000..S2100 * 1_000_000_000).contains(&int_part) {
+        int_part as f64 / 1_000_000.0
+    } else {
+        return None;
+    };
+    Some(ms.floor() as i64)
+}
+
+/// Parses `1763835151189`, `1763835151.189` at the start of `b` (optionally after `[`,
+/// `ts=` or `time=`), requiring a non-digit after it.
+fn leading_epoch(b: &[u8]) -> Option<i64> {
+    let mut i = 0;
+    if b.first() == Some(&b'[') {
+        i = 1;
+    } else if b.starts_with(b"ts=") {
+        i = 3;
+    } else if b.starts_with(b"time=") {
+        i = 5;
+    }
+    let start = i;
+    while b.get(i).is_some_and(u8::is_ascii_digit) {
+        i += 1;
+    }
+    let n = i - start;
+    if !(10..=19).contains(&n) {
+        return None;
+    }
+    let int: u64 = std::str::from_utf8(&b[start..i]).ok()?.parse().ok()?;
+    let mut frac = 0.0;
+    if b.get(i) == Some(&b'.') {
+        let fs = i + 1;
+        let mut j = fs;
+        while b.get(j).is_some_and(u8::is_ascii_digit) {
+            j += 1;
+        }
+        if j > fs {
+            frac = std::str::from_utf8(&b[i..j]).ok()?.parse::<f64>().ok()?;
+            i = j;
+        }
+    }
+    match b.get(i) {
+        None => {}
+        Some(c) if c.is_ascii_whitespace() || matches!(c, b']' | b'|' | b',' | b':') => {}
+        _ => return None,
+    }
+    epoch_ms(int, frac)
+}
+
+/// The time of a JSON log line from a top-level `ts`, `time`, `timestamp` or
+/// `@timestamp` field (string date or epoch number).
+fn json_field_time(line: &[u8], zone: &Zone) -> Option<i64> {
+    const KEYS: [&[u8]; 4] = [b"ts", b"time", b"timestamp", b"@timestamp"];
+    let mut depth = 0i32;
+    let mut i = 0;
+    while i < line.len() {
+        match line[i] {
+            b'{' | b'[' => depth += 1,
+            b'}' | b']' => {
+                depth -= 1;
+                if depth <= 0 {
+                    return None;
+                }
+            }
+            b'"' => {
+                let s = i + 1;
+                let mut j = s;
+                while j < line.len() && line[j] != b'"' {
+                    if line[j] == b'\\' {
+                        j += 1;
+                    }
+                    j += 1;
+                }
+                let key = &line[s..j.min(line.len())];
+                i = j + 1;
+                if depth == 1 && KEYS.contains(&key) {
+                    let mut k = i;
+                    while k < line.len() && (line[k] == b' ' || line[k] == b':') {
+                        k += 1;
+                    }
+                    if line.get(k) == Some(&b'"') {
+                        if let Some((t, _)) = parse_datetime(&line[k + 1..], zone) {
+                            return Some(t);
+                        }
+                        let v = &line[k + 1..];
+                        let end = v.iter().position(|&c| c == b'"').unwrap_or(0);
+                        return number_time(&v[..end]);
+                    }
+                    let end = line[k..]
+                        .iter()
+                        .position(|c| !(c.is_ascii_digit() || *c == b'.'))
+                        .map_or(line.len(), |p| k + p);
+                    return number_time(&line[k..end]);
+                }
+                continue;
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+    None
+}
+
+fn number_time(b: &[u8]) -> Option<i64> {
+    let s = std::str::from_utf8(b).ok()?;
+    let (int, frac) = match s.split_once('.') {
+        Some((i, f)) => (i, format!("0.{f}").parse::<f64>().ok()?),
+        None => (s, 0.0),
+    };
+    epoch_ms(int.parse().ok()?, frac)
+}
+
+/// Parses a user-given time for `--since`/`--until`: RFC 3339, a date, a date and
+/// time without zone (read in `zone`), `30m`/`3h`/`2d` before `now`, `today`,
+/// `yesterday`, or `now`.
+pub fn parse_user_time(s: &str, zone: &Zone, now_ms: i64) -> Option<i64> {
+    let t = s.trim();
+    match t {
+        "now" => return Some(now_ms),
+        "today" => return Some(zone.floor(now_ms, Bucket::Day)),
+        "yesterday" => return Some(zone.floor(zone.floor(now_ms, Bucket::Day) - 1, Bucket::Day)),
+        _ => {}
+    }
+    if let Some(unit) = t.chars().last().filter(|c| c.is_ascii_alphabetic()) {
+        let n: &str = &t[..t.len() - 1];
+        if let Ok(n) = n.parse::<i64>() {
+            let ms = match unit {
+                's' => 1_000,
+                'm' => 60_000,
+                'h' => 3_600_000,
+                'd' => 86_400_000,
+                'w' => 7 * 86_400_000,
+                _ => return None,
+            };
+            return Some(now_ms - n * ms);
+        }
+    }
+    let b = t.as_bytes();
+    if let Some((ms, used)) = parse_datetime(b, zone) {
+        if used == b.len() {
+            return Some(ms);
+        }
+    }
+    // Date and hours:minutes without seconds.
+    if b.len() == 16 {
+        let padded = format!("{t}:00");
+        if let Some((ms, used)) = parse_datetime(padded.as_bytes(), zone) {
+            if used == padded.len() {
+                return Some(ms);
+            }
+        }
+    }
+    if b.len() == 10 {
+        let d = NaiveDate::parse_from_str(t, "%Y-%m-%d").ok()?;
+        return zone.naive_to_ms(d.and_hms_opt(0, 0, 0)?);
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn utc(s: &str) -> i64 {
+        DateTime::parse_from_rfc3339(s).unwrap().timestamp_millis()
+    }
+
+    #[test]
+    fn line_formats() {
+        let z = Zone::Utc;
+        let cases: &[(&str, &str)] = &[
+            (
+                "2022-07-27 15:36:59,254 - freqtrade - WARNING",
+                "2022-07-27T15:36:59.254Z",
+            ),
+            (
+                "2023-09-11T15:43:19.379Z onMessage",
+                "2023-09-11T15:43:19.379Z",
+            ),
+            (
+                "2026-11-23T02:12:31.189+0800\tERROR",
+                "2026-11-22T18:12:31.189Z",
+            ),
+            ("2026-11-23T02:12:31+08:00 x", "2026-11-22T18:12:31Z"),
+            (
+                "[2026-11-22 18:12:31.189] ERROR",
+                "2026-11-22T18:12:31.189Z",
+            ),
+            ("2026/11/22 18:12:31 ERROR", "2026-11-22T18:12:31Z"),
+            (
+                "freqtrade_1  | 2026-11-22 18:12:31,189 - x",
+                "2026-11-22T18:12:31.189Z",
+            ),
+            ("1763835151189 ERROR rest", "2025-11-22T18:12:31.189Z"),
+            ("1763835151.5 ERROR rest", "2025-11-22T18:12:31.500Z"),
+            (
+                r#"{"ts":"2026-11-22T18:12:31.189Z","level":"error"}"#,
+                "2026-11-22T18:12:31.189Z",
+            ),
+            (
+                r#"{"level":"error","@timestamp":"2026-11-22T18:12:31Z"}"#,
+                "2026-11-22T18:12:31Z",
+            ),
+            (
+                r#"{"ts":1763835151189,"msg":"x"}"#,
+                "2025-11-22T18:12:31.189Z",
+            ),
+            (
+                r#"{"ts":1763835151.189,"msg":"x"}"#,
+                "2025-11-22T18:12:31.189Z",
+            ),
+            (
+                "time=\"2026-11-22T18:12:31+08:00\" level=error",
+                "2026-11-22T10:12:31Z",
+            ),
+        ];
+        for (line, want) in cases {
+            assert_eq!(line_time(line.as_bytes(), &z), Some(utc(want)), "{line}");
+        }
+    }
+
+    #[test]
+    fn not_a_line_time() {
+        let z = Zone::Utc;
+        for line in [
+            "    at okx.handleErrors (file:///x.js:1:2)",
+            r#"{"code":"50004","data":[],"msg":"timeout"}, 400"#,
+            "Request: POST https://www.okex.com/api/swap/v3/order {'OK-ACCESS-TIMESTAMP': '2021-01-15T11:35:39.992Z'}",
+            r#"      "ts": "1747810409416""#,
+            "Reading bot-2026-11-21.log",
+            "12345 apples",
+        ] {
+            assert_eq!(line_time(line.as_bytes(), &z), None, "{line}");
+        }
+    }
+
+    #[test]
+    fn naive_times_take_the_zone() {
+        let z = Zone::parse("Asia/Shanghai").unwrap();
+        let t = line_time(b"2026-11-22 18:00:00,000 x", &z).unwrap();
+        assert_eq!(t, utc("2026-11-22T10:00:00Z"));
+        assert_eq!(z.format(t), "2026-11-22T18:00:00.000+08:00");
+    }
+
+    #[test]
+    fn zone_parsing() {
+        assert_eq!(Zone::parse("UTC").unwrap(), Zone::Utc);
+        assert_eq!(
+            Zone::parse("+0800").unwrap(),
+            Zone::Fixed(FixedOffset::east_opt(8 * 3600).unwrap())
+        );
+        assert_eq!(
+            Zone::parse("-05:30").unwrap(),
+            Zone::Fixed(FixedOffset::east_opt(-(5 * 3600 + 1800)).unwrap())
+        );
+        assert!(Zone::parse("Mars/Olympus").is_err());
+    }
+
+    #[test]
+    fn buckets_floor_in_the_display_zone() {
+        let z = Zone::parse("+05:30").unwrap();
+        let t = utc("2026-11-22T18:50:00Z"); // 00:20 local next day
+        assert_eq!(
+            z.format_secs(z.floor(t, Bucket::Hour)),
+            "2026-11-23T00:00:00+05:30"
+        );
+        assert_eq!(
+            z.format_secs(z.floor(t, Bucket::Day)),
+            "2026-11-23T00:00:00+05:30"
+        );
+    }
+
+    #[test]
+    fn user_times() {
+        let z = Zone::Utc;
+        let now = utc("2026-11-23T10:30:00Z");
+        assert_eq!(
+            parse_user_time("3h", &z, now),
+            Some(utc("2026-11-23T07:30:00Z"))
+        );
+        assert_eq!(
+            parse_user_time("30m", &z, now),
+            Some(utc("2026-11-23T10:00:00Z"))
+        );
+        assert_eq!(
+            parse_user_time("2d", &z, now),
+            Some(utc("2026-11-21T10:30:00Z"))
+        );
+        assert_eq!(
+            parse_user_time("today", &z, now),
+            Some(utc("2026-11-23T00:00:00Z"))
+        );
+        assert_eq!(
+            parse_user_time("yesterday", &z, now),
+            Some(utc("2026-11-22T00:00:00Z"))
+        );
+        assert_eq!(
+            parse_user_time("2026-11-22", &z, now),
+            Some(utc("2026-11-22T00:00:00Z"))
+        );
+        assert_eq!(
+            parse_user_time("2026-11-22 02:00", &z, now),
+            Some(utc("2026-11-22T02:00:00Z"))
+        );
+        assert_eq!(
+            parse_user_time("2026-11-22T02:00:00+08:00", &z, now),
+            Some(utc("2026-11-21T18:00:00Z"))
+        );
+        assert_eq!(parse_user_time("soon", &z, now), None);
+    }
+}
