@@ -35,6 +35,9 @@ pub struct Found {
     pub body: (usize, usize),
     /// The record is a `Caused by:` line: an echo when it repeats the event before.
     pub caused_by: bool,
+    /// The line ends a retry loop (freqtrade's `Giving up.`): the next line that
+    /// repeats its body is the same failure re-raised.
+    pub gave_up: bool,
 }
 
 /// Start and end (exclusive, without the newline or a CR before it) of the line
@@ -113,6 +116,7 @@ fn extract_from(data: &[u8], ls: usize, out: &mut Vec<Found>) -> usize {
     let line = &data[ls..le];
     let ctx = LineContext::new(line);
     let caused_by = trim_start(line).starts_with(b"Caused by");
+    let gave_up = memchr::memmem::find(line, b"Giving up").is_some();
     let before = out.len();
     let mut record_end = le;
     let mut saw_body = false;
@@ -140,7 +144,9 @@ fn extract_from(data: &[u8], ls: usize, out: &mut Vec<Found>) -> usize {
                     record_start: ls,
                     body: (open, p.end),
                     caused_by,
+                    gave_up,
                     base: None,
+                    nested: Vec::new(),
                 };
                 cx.walk(&p.value, p.syntax, 0);
                 if p.end > le {
@@ -152,7 +158,11 @@ fn extract_from(data: &[u8], ls: usize, out: &mut Vec<Found>) -> usize {
             Err(Fail::Truncated) => {
                 saw_body = true;
                 if let Some(f) = text::partial(data, ls, open, le, &ctx) {
-                    out.push(Found { caused_by, ..f });
+                    out.push(Found {
+                        caused_by,
+                        gave_up,
+                        ..f
+                    });
                 }
                 break;
             }
@@ -164,7 +174,11 @@ fn extract_from(data: &[u8], ls: usize, out: &mut Vec<Found>) -> usize {
     }
     if out.len() == before && !saw_body {
         if let Some(f) = text::exception(data, ls, le, &ctx) {
-            out.push(Found { caused_by, ..f });
+            out.push(Found {
+                caused_by,
+                gave_up,
+                ..f
+            });
         }
     }
     record_end
@@ -188,8 +202,11 @@ struct Walk<'a, 'o> {
     record_start: usize,
     body: (usize, usize),
     caused_by: bool,
+    gave_up: bool,
     /// For bodies nested in a string: the string's offset stands for every key.
     base: Option<usize>,
+    /// Events of each body found nested in a string so far.
+    nested: Vec<Vec<(String, String)>>,
 }
 
 impl Walk<'_, '_> {
@@ -218,8 +235,22 @@ impl Walk<'_, '_> {
                 if let Ok(p) = value::parse_at(b, open) {
                     let saved = self.base;
                     self.base = Some(self.base.unwrap_or(m.at));
+                    let before = self.out.len();
                     self.walk(&p.value, p.syntax, depth + 1);
                     self.base = saved;
+                    // A body repeated in another string of the same record (an
+                    // exception's `message` and its `stack`) is one response.
+                    let keys: Vec<(String, String)> = self.out[before..]
+                        .iter()
+                        .map(|f| (f.code.clone(), f.message.clone()))
+                        .collect();
+                    if !keys.is_empty() {
+                        if self.nested.contains(&keys) {
+                            self.out.truncate(before);
+                        } else {
+                            self.nested.push(keys);
+                        }
+                    }
                 }
             }
             v => self.walk(v, syntax, depth + 1),
@@ -249,6 +280,7 @@ impl Walk<'_, '_> {
             record_start: self.record_start,
             body: self.body,
             caused_by: self.caused_by,
+            gave_up: self.gave_up,
         });
     }
 
@@ -454,6 +486,7 @@ mod tests {
             ("[Error]\t&{Event:error Msg:Wrong URL or channel:candle1m doesn't exist. Op: Code:60018 Args:[] Arg:<nil> Data:[] ID:}", "60018", "Wrong URL or channel:candle1m doesn't exist.", Shape::GoStruct),
             (r#"ccxt.base.errors.ExchangeError: okx {"message":"An unexpected error occurred"}"#, "", "An unexpected error occurred", Shape::V5),
             (r#"{"code":500,"data":{},"detailMsg":"","error_code":"500","error_message":"Internal Server Error","msg":"Internal Server Error"}"#, "500", "Internal Server Error", Shape::V5),
+            (r#"{"level":"error","err":{"message":"okx {\"code\":\"50011\",\"msg\":\"x\"}","stack":"RateLimitExceeded: okx {\"code\":\"50011\",\"msg\":\"x\"}\n at f"}}"#, "50011", "x", Shape::V5),
             (r#"{"code":"50004","data":[],"msg":"API endpoint request timeout "}, 400"#, "50004", "API endpoint request timeout ", Shape::V5),
         ];
         for (line, code, msg, shape) in cases {

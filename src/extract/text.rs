@@ -70,6 +70,7 @@ pub fn exception(data: &[u8], ls: usize, le: usize, ctx: &LineContext) -> Option
             record_start: ls,
             body: (ls, le),
             caused_by: false,
+            gave_up: false,
         })
     };
     if let Some(c) = code_word().captures(line) {
@@ -91,8 +92,7 @@ pub fn exception(data: &[u8], ls: usize, le: usize, ctx: &LineContext) -> Option
         if !code_syntax_ok(code) {
             continue;
         }
-        let known = kb::entry(code, None);
-        let like = known.is_some_and(|e| similar(&msg, e.message));
+        let like = kb::messages(code).iter().any(|m| similar(&msg, m));
         if like || ctx.okx && plausible(code) {
             return found(m.as_bytes(), msg, m.start());
         }
@@ -182,6 +182,7 @@ pub fn partial(data: &[u8], ls: usize, open: usize, le: usize, ctx: &LineContext
         record_start: ls,
         body: (open, le),
         caused_by: false,
+        gave_up: false,
     })
 }
 
@@ -197,6 +198,7 @@ mod tests {
             ("okx.exceptions.OkxAPIException: API Request Error(code=50113): Invalid Sign", "50113", "Invalid Sign"),
             ("OkexException: Parameter posSide error (code 51000)", "51000", "Parameter posSide error"),
             ("Caused by: 50102:Timestamp request expired", "50102", "Timestamp request expired"),
+            ("x.ExchangeException: 51008:Order failed. Insufficient USDT margin in account", "51008", "Order failed. Insufficient USDT margin in account"),
         ];
         for (line, code, msg) in cases {
             assert_eq!(

@@ -131,6 +131,17 @@ pub fn entry(code: &str, api: Option<Api>) -> Option<&'static Entry> {
     kb.by_code.get(base).and_then(pick)
 }
 
+/// Every official message of `code`, of its base code and of its sub-codes
+/// (variants joined with ` || ` in the table are split).
+pub fn messages(code: &str) -> Vec<&'static str> {
+    let base = code.split('_').next().unwrap_or(code);
+    entries()
+        .iter()
+        .filter(|e| e.code == code || e.code.split('_').next() == Some(base))
+        .flat_map(|e| e.message.split(" || "))
+        .collect()
+}
+
 /// True when `code` is in the table (a sub-code counts when its base is).
 pub fn is_known(code: &str) -> bool {
     entry(code, None).is_some()

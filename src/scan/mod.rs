@@ -249,6 +249,7 @@ pub struct Merger {
     prev: Option<(String, String)>,
     ts_since_prev: bool,
     frame_since_prev: bool,
+    prev_gave_up: bool,
     /// Events dropped as echoes.
     pub echoes: u64,
 }
@@ -276,11 +277,13 @@ impl Merger {
                 ev.own_ts.is_some() || ev.gap.ts.is_some() || ev.gap.open && self.ts_since_prev;
             let frame_between = ev.gap.frame || ev.gap.open && self.frame_since_prev || f.caused_by;
             let key = (f.code, f.message);
+            let same = self.prev.as_ref() == Some(&key);
             let echo =
-                !ev.same_record && !ts_between && frame_between && self.prev.as_ref() == Some(&key);
+                !ev.same_record && same && (!ts_between && frame_between || self.prev_gave_up);
             self.last_ts = time;
             self.ts_since_prev = false;
             self.frame_since_prev = false;
+            self.prev_gave_up = f.gave_up && !echo;
             if echo {
                 self.echoes += 1;
                 continue;
@@ -379,6 +382,19 @@ okx {\"msg\":\"Timestamp request expired\",\"code\":\"50102\"}\n";
         assert_eq!(ev.len(), 1);
         assert_eq!(ev[0].line, 1);
         assert_eq!(ev[0].time, None);
+    }
+
+    #[test]
+    fn a_failure_logged_again_after_giving_up_is_an_echo() {
+        let body = "okx {\"code\":\"50102\",\"msg\":\"Timestamp request expired\"}";
+        let text = format!(
+            "2026-11-22 21:35:23,684 - x - WARNING - fetch_balance() returned exception: \"{body}\". Retrying still for 1 times.\n\
+             2026-11-22 21:35:23,690 - x - WARNING - fetch_balance() returned exception: \"{body}\". Giving up.\n\
+             2026-11-22 21:35:23,708 - x - WARNING - Unable to create trade: {body}\n\
+             2026-11-22 21:36:00,000 - x - WARNING - fetch_balance() returned exception: \"{body}\". Retrying still for 4 times.\n"
+        );
+        let lines: Vec<u64> = scan_cut(&text, &[]).iter().map(|e| e.line).collect();
+        assert_eq!(lines, [1, 2, 4]);
     }
 
     #[test]
