@@ -92,7 +92,15 @@ pub fn exception(data: &[u8], ls: usize, le: usize, ctx: &LineContext) -> Option
         if !code_syntax_ok(code) {
             continue;
         }
-        let like = kb::messages(code).iter().any(|m| similar(&msg, m));
+        // Right after an exception's name (`ExchangeException: 51020:...`) a known
+        // code is enough; elsewhere its message must also read like the code's.
+        let before = &line[..m.start()];
+        let after_exception = [&b"Exception: "[..], b"Error: ", b"Caused by: "]
+            .iter()
+            .any(|p| before.ends_with(p));
+        let known = kb::is_known(code);
+        let like =
+            known && (after_exception || kb::messages(code).iter().any(|m| similar(&msg, m)));
         if like || ctx.okx && plausible(code) {
             return found(m.as_bytes(), msg, m.start());
         }
@@ -199,6 +207,7 @@ mod tests {
             ("OkexException: Parameter posSide error (code 51000)", "51000", "Parameter posSide error"),
             ("Caused by: 50102:Timestamp request expired", "50102", "Timestamp request expired"),
             ("x.ExchangeException: 51008:Order failed. Insufficient USDT margin in account", "51008", "Order failed. Insufficient USDT margin in account"),
+            ("x.ExchangeException: 51020:Order amount should be greater than the min available amount.", "51020", "Order amount should be greater than the min available amount."),
         ];
         for (line, code, msg) in cases {
             assert_eq!(
