@@ -2670,7 +2670,7 @@ fn parse_time(s: &str) -> Option<i64> {
     Some(((days * 86_400 + h * 3600 + mi * 60 + se) - off * 60) * 1000 + ms)
 }
 
-fn parse_args() -> Args {
+fn parse_args(v: Vec<String>) -> Args {
     let mut a = Args {
         out: String::new(),
         mb: 4.0,
@@ -2682,7 +2682,6 @@ fn parse_args() -> Args {
         no_storms: false,
         secrets: false,
     };
-    let v: Vec<String> = std::env::args().skip(1).collect();
     let mut i = 0;
     let val = |i: &mut usize| -> String {
         *i += 1;
@@ -2757,7 +2756,13 @@ fn median(v: &[u64]) -> f64 {
 }
 
 fn main() {
-    let a = parse_args();
+    run(std::env::args().skip(1).collect());
+}
+
+/// Generates a night from command-line style arguments (also used by the tests,
+/// which include this file as a module).
+pub fn run(argv: Vec<String>) {
+    let a = parse_args(argv);
     let t0 = Instant::now();
 
     // the night's codes: the required ones, ~6 weighted extras, and any storm codes
