@@ -84,6 +84,7 @@ impl Config {
             zone: zone.clone(),
             count_lines: false,
             keep_text: false,
+            clues: false,
         });
         if let Some(c) = scan.chunk_size {
             sc.chunk_size = c.max(1);

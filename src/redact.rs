@@ -107,7 +107,7 @@ pub fn redact(text: &str) -> Cow<'_, str> {
 /// The value after a credential name at `i`: skips a closing quote (maybe escaped),
 /// spaces, the separator and an opening quote; a quoted value runs to its quote,
 /// a bare one to a delimiter.
-fn value_after(b: &[u8], mut i: usize) -> Option<(usize, usize)> {
+pub(crate) fn value_after(b: &[u8], mut i: usize) -> Option<(usize, usize)> {
     let skip_quote = |i: &mut usize| -> Option<u8> {
         let mut j = *i;
         while b.get(j) == Some(&b'\\') {

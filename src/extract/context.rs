@@ -4,6 +4,8 @@
 
 use super::{code_syntax_ok, in_okx_range, Kind};
 use crate::kb;
+use aho_corasick::{AhoCorasick, MatchKind};
+use std::sync::OnceLock;
 
 /// Exchanges whose bodies look like OKX's. OKCoin shares OKX's API and codes but is
 /// another exchange: its errors are not the operator's OKX errors.
@@ -44,34 +46,64 @@ const FOREIGN: &[&str] = &[
 
 const OKX: &[&str] = &["okx", "okex", "okex3", "okex5", "okxus"];
 
-/// What a line says about whose error it carries.
+/// What a line says about whose error it carries, worked out on first use (most
+/// bodies carry a known code and never ask).
 #[derive(Debug, Default)]
-pub struct LineContext {
-    /// The line names OKX or OKEx.
-    pub okx: bool,
-    /// The line names another exchange.
-    pub foreign: bool,
+pub struct LineContext<'a> {
+    line: &'a [u8],
+    names: std::cell::OnceCell<(bool, bool)>,
 }
 
-impl LineContext {
-    pub fn new(line: &[u8]) -> LineContext {
-        let mut cx = LineContext::default();
-        for w in words(line) {
-            if w.len() > 16 {
-                continue;
-            }
-            let mut buf = [0u8; 16];
-            let lw = &mut buf[..w.len()];
-            lw.copy_from_slice(w);
-            lw.make_ascii_lowercase();
-            let lw: &[u8] = lw;
-            if OKX.iter().any(|o| o.as_bytes() == lw) {
-                cx.okx = true;
-            } else if FOREIGN.iter().any(|f| f.as_bytes() == lw) {
-                cx.foreign = true;
-            }
+fn names() -> &'static AhoCorasick {
+    static AC: OnceLock<AhoCorasick> = OnceLock::new();
+    AC.get_or_init(|| {
+        AhoCorasick::builder()
+            .ascii_case_insensitive(true)
+            .match_kind(MatchKind::LeftmostLongest)
+            .build(OKX.iter().chain(FOREIGN))
+            .expect("names build")
+    })
+}
+
+impl<'a> LineContext<'a> {
+    pub fn new(line: &'a [u8]) -> LineContext<'a> {
+        LineContext {
+            line,
+            names: std::cell::OnceCell::new(),
         }
-        cx
+    }
+
+    /// (names OKX, names another exchange), as whole words.
+    fn scan(&self) -> (bool, bool) {
+        *self.names.get_or_init(|| {
+            let (mut okx, mut foreign) = (false, false);
+            let l = self.line;
+            for m in names().find_iter(l) {
+                let before = m.start().checked_sub(1).map(|i| l[i]);
+                let after = l.get(m.end()).copied();
+                if before.is_some_and(|c| c.is_ascii_alphanumeric())
+                    || after.is_some_and(|c| c.is_ascii_alphanumeric())
+                {
+                    continue;
+                }
+                if m.pattern().as_usize() < OKX.len() {
+                    okx = true;
+                } else {
+                    foreign = true;
+                }
+            }
+            (okx, foreign)
+        })
+    }
+
+    /// The line names OKX or OKEx.
+    pub fn okx(&self) -> bool {
+        self.scan().0
+    }
+
+    /// The line names another exchange.
+    pub fn foreign(&self) -> bool {
+        self.scan().1
     }
 
     /// The word right before a body (`binance {`) names another exchange.
@@ -93,7 +125,7 @@ impl LineContext {
         if !code_syntax_ok(code) || self.foreign_prefix(prefix) {
             return false;
         }
-        if self.foreign && !self.okx {
+        if self.foreign() && !self.okx() {
             return false;
         }
         if kb::is_known(code) || in_okx_range(code) {
@@ -107,14 +139,8 @@ impl LineContext {
         if kind == Kind::ErrorCode && (10000..=29999).contains(&n) {
             return true;
         }
-        self.okx
+        self.okx()
     }
-}
-
-/// ASCII words (letters and digits) of a line.
-fn words(line: &[u8]) -> impl Iterator<Item = &[u8]> {
-    line.split(|c| !c.is_ascii_alphanumeric())
-        .filter(|w| !w.is_empty())
 }
 
 /// The last word before a body, skipping separators such as ` (`, `: `, `=`.
@@ -140,10 +166,11 @@ mod tests {
     fn names_on_a_line() {
         let c =
             LineContext::new(b"2022 WARNING okx {\"code\":\"50011\"} via https://www.okx.com/api");
-        assert!(c.okx && !c.foreign);
+        assert!(c.okx() && !c.foreign());
         let c = LineContext::new(b"binance {\"code\":-2011} gateway");
-        assert!(!c.okx && c.foreign);
-        assert!(!LineContext::new(b"the gateway timed out").foreign);
+        assert!(!c.okx() && c.foreign());
+        assert!(!LineContext::new(b"the gateway timed out").foreign());
+        assert!(LineContext::new(b"GATE.IO said").foreign());
     }
 
     #[test]

@@ -35,9 +35,29 @@ pub struct Found {
     pub body: (usize, usize),
     /// The record is a `Caused by:` line: an echo when it repeats the event before.
     pub caused_by: bool,
-    /// The line ends a retry loop (freqtrade's `Giving up.`): the next line that
-    /// repeats its body is the same failure re-raised.
-    pub gave_up: bool,
+    /// Where the line stands in a retry loop (freqtrade's `Retrying still for N
+    /// times` ... `Giving up.`): after giving up, a line outside the loop that
+    /// repeats the body is the same failure re-raised.
+    pub gave_up: RetryMark,
+}
+
+/// A line's place in a logged retry loop.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum RetryMark {
+    #[default]
+    None,
+    Retrying,
+    GaveUp,
+}
+
+fn retry_mark(line: &[u8]) -> RetryMark {
+    if memchr::memmem::find(line, b"Giving up").is_some() {
+        RetryMark::GaveUp
+    } else if memchr::memmem::find(line, b"Retrying").is_some() {
+        RetryMark::Retrying
+    } else {
+        RetryMark::None
+    }
 }
 
 /// Start and end (exclusive, without the newline or a CR before it) of the line
@@ -116,7 +136,7 @@ fn extract_from(data: &[u8], ls: usize, out: &mut Vec<Found>) -> usize {
     let line = &data[ls..le];
     let ctx = LineContext::new(line);
     let caused_by = trim_start(line).starts_with(b"Caused by");
-    let gave_up = memchr::memmem::find(line, b"Giving up").is_some();
+    let gave_up = retry_mark(line);
     let before = out.len();
     let mut record_end = le;
     let mut saw_body = false;
@@ -196,13 +216,13 @@ fn trim_start(b: &[u8]) -> &[u8] {
 /// Walks a parsed body tree and emits events by the counting rules.
 struct Walk<'a, 'o> {
     out: &'o mut Vec<Found>,
-    ctx: &'a LineContext,
+    ctx: &'a LineContext<'a>,
     /// The line's text before the outermost body (`okx `, `binance `, ...).
     prefix: &'a [u8],
     record_start: usize,
     body: (usize, usize),
     caused_by: bool,
-    gave_up: bool,
+    gave_up: RetryMark,
     /// For bodies nested in a string: the string's offset stands for every key.
     base: Option<usize>,
     /// Events of each body found nested in a string so far.
@@ -342,7 +362,7 @@ impl Walk<'_, '_> {
                 return true;
             }
         }
-        if matches!(code_s.as_str(), "1" | "2") && get(m, "data").is_none() && !self.ctx.okx {
+        if matches!(code_s.as_str(), "1" | "2") && get(m, "data").is_none() && !self.ctx.okx() {
             return true;
         }
         // The gateway's mixed body (`code` 500 with `error_code` and `msg`) is OKX's

@@ -57,7 +57,7 @@ fn lossy(b: &[u8]) -> String {
 /// An error written as exception text on the line `ls..le`.
 pub fn exception(data: &[u8], ls: usize, le: usize, ctx: &LineContext) -> Option<Found> {
     let line = &data[ls..le];
-    if !line.iter().any(u8::is_ascii_digit) || (ctx.foreign && !ctx.okx) {
+    if !line.iter().any(u8::is_ascii_digit) || (ctx.foreign() && !ctx.okx()) {
         return None;
     }
     let found = |code: &[u8], msg: String, at: usize| {
@@ -70,13 +70,13 @@ pub fn exception(data: &[u8], ls: usize, le: usize, ctx: &LineContext) -> Option
             record_start: ls,
             body: (ls, le),
             caused_by: false,
-            gave_up: false,
+            gave_up: super::RetryMark::None,
         })
     };
     if let Some(c) = code_word().captures(line) {
         let m = c.get(1)?;
         let code = std::str::from_utf8(m.as_bytes()).ok()?;
-        if code_syntax_ok(code) && (kb::is_known(code) || ctx.okx && plausible(code)) {
+        if code_syntax_ok(code) && (kb::is_known(code) || ctx.okx() && plausible(code)) {
             return found(
                 m.as_bytes(),
                 message_around(line, c.get(0)?.start(), m.end()),
@@ -101,7 +101,7 @@ pub fn exception(data: &[u8], ls: usize, le: usize, ctx: &LineContext) -> Option
         let known = kb::is_known(code);
         let like =
             known && (after_exception || kb::messages(code).iter().any(|m| similar(&msg, m)));
-        if like || ctx.okx && plausible(code) {
+        if like || ctx.okx() && plausible(code) {
             return found(m.as_bytes(), msg, m.start());
         }
     }
@@ -190,7 +190,7 @@ pub fn partial(data: &[u8], ls: usize, open: usize, le: usize, ctx: &LineContext
         record_start: ls,
         body: (open, le),
         caused_by: false,
-        gave_up: false,
+        gave_up: super::RetryMark::None,
     })
 }
 

@@ -63,6 +63,8 @@ impl SourceStats {
 pub struct SourceReport {
     pub stats: SourceStats,
     pub problems: Vec<Problem>,
+    /// Clues found (when the scan looks for them), in input order.
+    pub clues: Vec<super::clues::Clue>,
 }
 
 const HEAD: usize = 8 * 1024;
@@ -92,6 +94,7 @@ pub fn scan_source(
         rep.problems.push(Problem::error(&src.name, what));
     }
     rep.stats.echoes = merger.echoes;
+    rep.clues = std::mem::take(&mut merger.clues);
     if cfg.opts.count_lines {
         rep.stats.lines = merger.lines();
     }

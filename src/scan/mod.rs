@@ -9,27 +9,58 @@
 //! depend on thread count or chunk size.
 
 use crate::event::Event;
-use crate::extract::{self, line_bounds, Found};
+use crate::extract::{self, line_bounds, Found, RetryMark};
 use crate::time::{line_time, Zone};
+pub mod clues;
 pub mod drive;
 
 use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
 use std::sync::OnceLock;
 
-/// The literals: `code` in every coded shape (`"code"`, `sCode`, `error_code`,
-/// `Code:`, `code=`), `okx {`/`okex {` before a body without a code, and
-/// `xception` for exception text such as `ExchangeException: 50102:...`.
-const LITERALS: [&str; 4] = ["ode", "okx {", "okex {", "xception"];
+/// The literals: `code`/`Code` in every coded shape (`"code"`, `sCode`,
+/// `error_code`, `Code:`, `code=`), `okx {`/`okex {` before a body without a code,
+/// and `xception` for exception text such as `ExchangeException: 50102:...`.
+const LITERALS: [&str; 5] = ["code", "Code", "okx {", "okex {", "xception"];
 
-fn prefilter() -> &'static AhoCorasick {
-    static AC: OnceLock<AhoCorasick> = OnceLock::new();
-    AC.get_or_init(|| {
-        AhoCorasick::builder()
-            .match_kind(MatchKind::LeftmostFirst)
-            .kind(Some(AhoCorasickKind::DFA))
-            .build(LITERALS)
-            .expect("literals build")
-    })
+/// The prefilter: Teddy (SIMD) over the whole chunk where the CPU has it, an
+/// Aho-Corasick automaton elsewhere.
+enum Prefilter {
+    Packed(aho_corasick::packed::Searcher),
+    Automaton(AhoCorasick),
+}
+
+impl Prefilter {
+    fn new() -> Prefilter {
+        let mut b = aho_corasick::packed::Config::new().builder();
+        b.extend(LITERALS);
+        match b.build() {
+            Some(s) => Prefilter::Packed(s),
+            None => Prefilter::Automaton(
+                AhoCorasick::builder()
+                    .match_kind(MatchKind::LeftmostFirst)
+                    .kind(Some(AhoCorasickKind::DFA))
+                    .build(LITERALS)
+                    .expect("literals build"),
+            ),
+        }
+    }
+
+    /// Calls `f(position, literal)` for every hit, in order.
+    fn for_each(&self, data: &[u8], mut f: impl FnMut(usize, usize)) {
+        match self {
+            Prefilter::Packed(s) => s
+                .find_iter(data)
+                .for_each(|m| f(m.start(), m.pattern().as_usize())),
+            Prefilter::Automaton(a) => a
+                .find_iter(data)
+                .for_each(|m| f(m.start(), m.pattern().as_usize())),
+        }
+    }
+}
+
+fn prefilter() -> &'static Prefilter {
+    static P: OnceLock<Prefilter> = OnceLock::new();
+    P.get_or_init(Prefilter::new)
 }
 
 /// What a chunk scan needs to know.
@@ -40,6 +71,8 @@ pub struct ScanOptions {
     pub count_lines: bool,
     /// Keep each event's line text (grep, samples).
     pub keep_text: bool,
+    /// Also look for clues (header dumps) beside the errors: reports.
+    pub clues: bool,
 }
 
 /// What lies between an event (or a chunk's end) and what came before it in the
@@ -62,6 +95,9 @@ pub struct RawEvent {
     pub gap: Gap,
     /// Another item of the same body as the event before it.
     pub same_record: bool,
+    /// The record starts on the line right after the previous event's record
+    /// (`None`: it starts the chunk, and the previous chunk decides).
+    pub adjacent: Option<bool>,
     pub text: Option<String>,
     pub span: Option<(usize, usize)>,
 }
@@ -74,6 +110,12 @@ pub struct ChunkScan {
     pub newlines: u64,
     /// From the chunk's end back to its last event (or its start).
     pub tail: Gap,
+    /// The chunk's last record holds an event.
+    pub ends_with_event: bool,
+    /// The chunk had no bytes (a range inside a record owned by an earlier chunk).
+    pub empty: bool,
+    /// Clues, when asked for.
+    pub clues: Vec<clues::Clue>,
 }
 
 /// Lines longer than this are cut when kept as text.
@@ -85,17 +127,17 @@ pub fn scan_chunk(data: &[u8], opts: &ScanOptions) -> ChunkScan {
     let mut found = Vec::new();
     let mut done = 0usize;
     let mut prev_end = 0usize;
+    let mut any = false;
     let mut lines = LineCounter::default();
-    for m in prefilter().find_iter(data) {
-        let hit = m.start();
-        if hit < done || !worth_a_look(data, hit, m.pattern().as_usize()) {
-            continue;
+    prefilter().for_each(data, |hit, literal| {
+        if hit < done || !worth_a_look(data, hit, literal) {
+            return;
         }
         found.clear();
         let end = extract::record_at(data, hit, 0, &mut found);
         done = end.max(hit + 1);
         if found.is_empty() {
-            continue;
+            return;
         }
         let rs = found[0].record_start;
         let (rls, rle) = line_bounds(data, rs);
@@ -105,6 +147,12 @@ pub fn scan_chunk(data: &[u8], opts: &ScanOptions) -> ChunkScan {
         } else {
             walk_back(data, rls, prev_end, &opts.zone)
         };
+        let adjacent = match (any, rls) {
+            (true, _) => Some(rls == prev_end),
+            (false, 0) => None,
+            (false, _) => Some(false),
+        };
+        any = true;
         prev_end = next_line_start(data, end);
         for (k, f) in found.drain(..).enumerate() {
             let line_in_chunk = if opts.count_lines {
@@ -123,34 +171,47 @@ pub fn scan_chunk(data: &[u8], opts: &ScanOptions) -> ChunkScan {
                 own_ts,
                 gap,
                 same_record: k > 0,
+                adjacent,
                 text,
                 span,
             });
         }
-    }
+    });
     out.tail = walk_back(data, data.len(), prev_end, &opts.zone);
+    out.ends_with_event = any && prev_end >= data.len();
+    out.empty = data.is_empty();
     if opts.count_lines {
         out.newlines = lines.upto(data, data.len());
+    }
+    if opts.clues {
+        out.clues = clues::find_clues(data, &opts.zone);
     }
     out
 }
 
-/// The cheap check at a hit: is a code (digits) right after `code`, or a body right
-/// after `okx `?
-fn worth_a_look(data: &[u8], hit: usize, pattern: usize) -> bool {
-    match pattern {
-        0 => {
-            if hit == 0 || !matches!(data[hit - 1], b'c' | b'C') {
-                return false;
-            }
-            let after = &data[hit + 3..data.len().min(hit + 12)];
-            after
-                .iter()
-                .find(|c| !matches!(c, b'"' | b'\'' | b'\\' | b' ' | b':' | b'=' | b'(' | b'\t'))
-                .is_some_and(u8::is_ascii_digit)
-        }
-        _ => true,
+/// The cheap check at a hit, before any parsing: after `code` must come a code
+/// that can be an error (digits, not "0", not negative, at most five digits before
+/// an optional `_` sub-code); after the other literals, anything.
+fn worth_a_look(data: &[u8], hit: usize, literal: usize) -> bool {
+    if literal > 1 {
+        return true;
     }
+    let after = &data[(hit + 4).min(data.len())..];
+    let skip = after
+        .iter()
+        .take(10)
+        .take_while(|c| matches!(c, b'"' | b'\'' | b'\\' | b' ' | b':' | b'=' | b'(' | b'\t'))
+        .count();
+    let digits = after[skip..]
+        .iter()
+        .take(7)
+        .take_while(|c| c.is_ascii_digit())
+        .count();
+    if digits == 0 || digits > 5 {
+        return false;
+    }
+    // "0" is success; no error code starts with 0.
+    after[skip] != b'0'
 }
 
 /// Counts newlines up to a position, moving forward (or back) from the last one.
@@ -250,8 +311,11 @@ pub struct Merger {
     ts_since_prev: bool,
     frame_since_prev: bool,
     prev_gave_up: bool,
+    prev_at_end: bool,
     /// Events dropped as echoes.
     pub echoes: u64,
+    /// Clues merged so far, located.
+    pub clues: Vec<clues::Clue>,
 }
 
 impl Merger {
@@ -269,7 +333,10 @@ impl Merger {
     }
 
     /// Merges the next chunk, calling `emit` for every event in order.
-    pub fn merge(&mut self, chunk: ChunkScan, emit: &mut dyn FnMut(Event)) {
+    pub fn merge(&mut self, mut chunk: ChunkScan, emit: &mut dyn FnMut(Event)) {
+        let base = self.count_lines.then_some(self.line_base);
+        let found = std::mem::take(&mut chunk.clues);
+        clues::locate(&mut self.clues, found, self.source, base, self.last_ts);
         for ev in chunk.events {
             let f = ev.found;
             let time = ev.own_ts.or(ev.gap.ts).or(self.last_ts);
@@ -278,12 +345,15 @@ impl Merger {
             let frame_between = ev.gap.frame || ev.gap.open && self.frame_since_prev || f.caused_by;
             let key = (f.code, f.message);
             let same = self.prev.as_ref() == Some(&key);
-            let echo =
-                !ev.same_record && same && (!ts_between && frame_between || self.prev_gave_up);
+            // After a retry loop gave up, a line outside the loop repeating the body
+            // is the same failure logged again by the caller.
+            let adjacent = ev.adjacent.unwrap_or(self.prev_at_end);
+            let re_logged = self.prev_gave_up && adjacent && f.gave_up == RetryMark::None;
+            let echo = !ev.same_record && same && (!ts_between && frame_between || re_logged);
             self.last_ts = time;
             self.ts_since_prev = false;
             self.frame_since_prev = false;
-            self.prev_gave_up = f.gave_up && !echo;
+            self.prev_gave_up = f.gave_up == RetryMark::GaveUp && !echo;
             if echo {
                 self.echoes += 1;
                 continue;
@@ -311,6 +381,9 @@ impl Merger {
             self.ts_since_prev = true;
         }
         self.frame_since_prev |= chunk.tail.frame;
+        if !chunk.empty {
+            self.prev_at_end = chunk.ends_with_event;
+        }
         self.line_base += chunk.newlines;
     }
 }
@@ -324,6 +397,7 @@ mod tests {
             zone: Zone::Utc,
             count_lines: true,
             keep_text: true,
+            clues: false,
         }
     }
 
@@ -391,10 +465,12 @@ okx {\"msg\":\"Timestamp request expired\",\"code\":\"50102\"}\n";
             "2026-11-22 21:35:23,684 - x - WARNING - fetch_balance() returned exception: \"{body}\". Retrying still for 1 times.\n\
              2026-11-22 21:35:23,690 - x - WARNING - fetch_balance() returned exception: \"{body}\". Giving up.\n\
              2026-11-22 21:35:23,708 - x - WARNING - Unable to create trade: {body}\n\
-             2026-11-22 21:36:00,000 - x - WARNING - fetch_balance() returned exception: \"{body}\". Retrying still for 4 times.\n"
+             2026-11-22 21:36:00,000 - x - WARNING - fetch_balance() returned exception: \"{body}\". Giving up.\n\
+             2026-11-22 21:36:01,000 - x - WARNING - fetch_balance() returned exception: \"{body}\". Retrying still for 4 times.\n"
         );
         let lines: Vec<u64> = scan_cut(&text, &[]).iter().map(|e| e.line).collect();
-        assert_eq!(lines, [1, 2, 4]);
+        // Line 3 re-logs line 2's failure; line 5 starts a new retry loop.
+        assert_eq!(lines, [1, 2, 4, 5]);
     }
 
     #[test]

@@ -1,0 +1,294 @@
+//! Clues: lines that are not OKX errors but explain them. A request-header dump
+//! whose `OK-ACCESS-PASSPHRASE` is `nan`, `None`, `null` or empty says the
+//! credentials were never loaded; an `OK-ACCESS-TIMESTAMP` next to the line's own
+//! time says how far the clock the bot signs with is from the clock it logs with.
+//!
+//! Found only when [`super::ScanOptions::clues`] is on (reports), with the same
+//! habits as the event scan: one `memmem` pass over the chunk for the header
+//! names, work only around a hit. A clue keeps its kind, its line and its time,
+//! never a header's value: a secret cannot leak from here.
+
+use super::LineCounter;
+use crate::extract::line_bounds;
+use crate::redact::value_after;
+use crate::time::{line_time, parse_datetime, Zone};
+use memchr::memmem;
+
+/// What a clue says.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum ClueKind {
+    /// `OK-ACCESS-PASSPHRASE` is `nan`, `None`, `null` or empty.
+    MissingPassphrase,
+    /// `OK-ACCESS-KEY` is `nan`, `None`, `null` or empty.
+    MissingKey,
+    /// `OK-ACCESS-SIGN` is `nan`, `None`, `null` or empty.
+    EmptySign,
+    /// An `OK-ACCESS-TIMESTAMP` value, read as epoch milliseconds.
+    Timestamp { request_ms: i64 },
+}
+
+/// One clue. Out of [`find_clues`], `line` counts the newlines before the clue in
+/// its chunk and `time` is only what the chunk itself shows; the
+/// [`super::Merger`] settles both ([`locate`]), as it does for events.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Clue {
+    pub kind: ClueKind,
+    /// Index of the input.
+    pub source: usize,
+    /// 1-based line once located (0 when lines are not counted).
+    pub line: u64,
+    /// The line's own time, or that of the nearest timestamped line above it.
+    pub time: Option<i64>,
+    /// No timestamped line above it in its chunk: the time comes from earlier chunks.
+    pub open: bool,
+}
+
+impl Clue {
+    /// For a timestamp clue: the request's timestamp minus the line's time.
+    pub fn offset_ms(&self) -> Option<i64> {
+        match self.kind {
+            ClueKind::Timestamp { request_ms } => self.time.map(|t| request_ms - t),
+            _ => None,
+        }
+    }
+}
+
+/// Values that mean "nothing was loaded".
+const MISSING: [&str; 7] = ["", "nan", "none", "null", "nil", "undefined", "<nil>"];
+
+/// The header names after `OK-ACCESS-`, matched in any case.
+const NAMES: [&[u8]; 4] = [b"PASSPHRASE", b"KEY", b"SIGN", b"TIMESTAMP"];
+
+const PREFIX_LEN: usize = "OK-ACCESS-".len();
+
+/// Finds the clues of one chunk (whole lines), in order.
+pub fn find_clues(data: &[u8], zone: &Zone) -> Vec<Clue> {
+    let mut hits: Vec<usize> = Vec::new();
+    for p in [&b"OK-ACCESS-"[..], b"ok-access-", b"Ok-Access-"] {
+        hits.extend(memmem::find_iter(data, p));
+    }
+    if hits.is_empty() {
+        return Vec::new();
+    }
+    hits.sort_unstable();
+    let mut out = Vec::new();
+    let mut lines = LineCounter::default();
+    // The line of the last clue and its settled time: lines between two clues are
+    // walked once.
+    let mut prev: Option<(usize, usize, Option<i64>, bool)> = None;
+    for at in hits {
+        if at > 0 && data[at - 1].is_ascii_alphanumeric() {
+            continue;
+        }
+        let rest = &data[at + PREFIX_LEN..];
+        let Some(name) = NAMES
+            .iter()
+            .position(|n| rest.len() >= n.len() && rest[..n.len()].eq_ignore_ascii_case(n))
+        else {
+            continue;
+        };
+        let name_end = at + PREFIX_LEN + NAMES[name].len();
+        if data
+            .get(name_end)
+            .is_some_and(|&c| c.is_ascii_alphanumeric() || c == b'-' || c == b'_')
+        {
+            continue;
+        }
+        let Some((vs, ve)) = value_after(data, name_end) else {
+            continue;
+        };
+        let kind = match name {
+            3 => match parse_datetime(&data[vs..], zone) {
+                Some((request_ms, _)) => ClueKind::Timestamp { request_ms },
+                None => continue,
+            },
+            _ => {
+                let value = String::from_utf8_lossy(&data[vs..ve]);
+                if !MISSING.iter().any(|m| value.trim().eq_ignore_ascii_case(m)) {
+                    continue;
+                }
+                [
+                    ClueKind::MissingPassphrase,
+                    ClueKind::MissingKey,
+                    ClueKind::EmptySign,
+                ][name]
+            }
+        };
+        let (ls, le) = line_bounds(data, at);
+        let request = match kind {
+            ClueKind::Timestamp { request_ms } => Some(request_ms),
+            _ => None,
+        };
+        let (time, open) = match prev {
+            Some((pls, _, t, o)) if pls == ls => (t, o),
+            _ => {
+                let own = line_time(&data[ls..at], zone)
+                    .or_else(|| line_time(&data[ls..le], zone).filter(|&t| Some(t) != request));
+                match own {
+                    Some(t) => (Some(t), false),
+                    None => {
+                        let floor = prev.map_or(0, |(_, ple, _, _)| next_line(data, ple));
+                        match time_above(data, ls, floor, zone) {
+                            Some(t) => (Some(t), false),
+                            None => match prev {
+                                Some((_, _, t, o)) => (t, o),
+                                None => (None, true),
+                            },
+                        }
+                    }
+                }
+            }
+        };
+        prev = Some((ls, le, time, open));
+        out.push(Clue {
+            kind,
+            source: 0,
+            line: lines.upto(data, at),
+            time,
+            open,
+        });
+    }
+    out
+}
+
+fn next_line(data: &[u8], end: usize) -> usize {
+    memchr::memchr(b'\n', &data[end.min(data.len())..]).map_or(data.len(), |p| end + p + 1)
+}
+
+/// A header line of a dump (`OK-ACCESS-TIMESTAMP: ...`): its date is the request's,
+/// not the log's.
+fn is_header_line(line: &[u8]) -> bool {
+    let t = &line[line
+        .iter()
+        .take_while(|c| c.is_ascii_whitespace() || matches!(c, b'"' | b'\''))
+        .count()..];
+    t.len() >= PREFIX_LEN && t[..PREFIX_LEN].eq_ignore_ascii_case(b"OK-ACCESS-")
+}
+
+/// The time of the nearest timestamped line above the line starting at `from`,
+/// down to `floor`, header lines skipped.
+fn time_above(data: &[u8], from: usize, floor: usize, zone: &Zone) -> Option<i64> {
+    let mut pos = from;
+    while pos > floor {
+        let (ps, pe) = line_bounds(data, pos - 1);
+        let ps = ps.max(floor);
+        let line = &data[ps..pe];
+        if !is_header_line(line) {
+            if let Some(t) = line_time(line, zone) {
+                return Some(t);
+            }
+        }
+        pos = ps;
+    }
+    None
+}
+
+/// Settles the clues of a chunk: the source, the 1-based line (`line_base` lines
+/// before the chunk, when lines are counted) and, for clues with no time in their
+/// chunk, `last_ts` (the last time seen before the chunk).
+pub fn locate(
+    out: &mut Vec<Clue>,
+    clues: Vec<Clue>,
+    source: usize,
+    line_base: Option<u64>,
+    last_ts: Option<i64>,
+) {
+    out.extend(clues.into_iter().map(|mut c| {
+        c.source = source;
+        c.line = line_base.map_or(0, |b| b + c.line + 1);
+        if c.open {
+            c.time = last_ts;
+            c.open = false;
+        }
+        c
+    }));
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const T0: i64 = 1_795_371_108_517; // 2026-11-22T18:11:48.517Z
+
+    fn kinds(text: &str) -> Vec<(ClueKind, u64, Option<i64>, bool)> {
+        find_clues(text.as_bytes(), &Zone::Utc)
+            .into_iter()
+            .map(|c| (c.kind, c.line, c.time, c.open))
+            .collect()
+    }
+
+    #[test]
+    fn a_header_dump_under_a_timestamped_line() {
+        let text = "1795371108517 DEBUG request headers:\n\
+                    OK-ACCESS-KEY: 37c541a1-xxxx\n\
+                    OK-ACCESS-SIGN: ****\n\
+                    OK-ACCESS-TIMESTAMP: 2026-11-22T18:11:18.017Z\r\n\
+                    OK-ACCESS-PASSPHRASE: nan\r\n\
+                    Content-Type: application/json\n";
+        let ts = ClueKind::Timestamp {
+            request_ms: T0 - 30_500,
+        };
+        assert_eq!(
+            kinds(text),
+            vec![
+                (ts, 3, Some(T0), false),
+                (ClueKind::MissingPassphrase, 4, Some(T0), false)
+            ]
+        );
+        let c = &find_clues(text.as_bytes(), &Zone::Utc)[0];
+        assert_eq!(c.offset_ms(), Some(-30_500));
+    }
+
+    #[test]
+    fn dict_json_and_lowercase_forms() {
+        let text = "2026-11-22 18:11:48,517 - x - DEBUG - headers: {'OK-ACCESS-KEY': '7d3f', 'OK-ACCESS-TIMESTAMP': '2026-11-22T18:11:17.517Z', 'OK-ACCESS-PASSPHRASE': None}\n\
+                    {\"ts\":1795371108517,\"headers\":{\"ok-access-key\":\"\",\"OK-ACCESS-SIGN\":\"\"}}\n\
+                    req {\\\"OK-ACCESS-PASSPHRASE\\\":\\\"\\\"}\n";
+        let got = kinds(text);
+        assert_eq!(
+            got,
+            vec![
+                (
+                    ClueKind::Timestamp {
+                        request_ms: T0 - 31_000
+                    },
+                    0,
+                    Some(T0),
+                    false
+                ),
+                (ClueKind::MissingPassphrase, 0, Some(T0), false),
+                (ClueKind::MissingKey, 1, Some(T0), false),
+                (ClueKind::EmptySign, 1, Some(T0), false),
+                (ClueKind::MissingPassphrase, 2, Some(T0), false),
+            ]
+        );
+    }
+
+    #[test]
+    fn values_that_are_set_and_prose_are_not_clues() {
+        let text = "OK-ACCESS-PASSPHRASE: Hunter2Passphrase!\n\
+                    {\"msg\":\"Invalid OK-ACCESS-KEY\",\"code\":\"50111\"}\n\
+                    Request header \"OK-ACCESS-PASSPHRASE\" cannot be empty.\n\
+                    OK-ACCESS-KEY header is required\n\
+                    XOK-ACCESS-KEY: \n\
+                    OK-ACCESS-KEYS: \n\
+                    OK-ACCESS-TIMESTAMP: soon\n";
+        assert_eq!(kinds(text), vec![]);
+    }
+
+    #[test]
+    fn a_clue_at_the_chunk_start_takes_the_time_from_before() {
+        let text = "OK-ACCESS-PASSPHRASE: null\nOK-ACCESS-TIMESTAMP: 2026-11-22T18:11:18.017Z\n";
+        let clues = find_clues(text.as_bytes(), &Zone::Utc);
+        assert!(clues.iter().all(|c| c.open && c.time.is_none()));
+        let mut out = Vec::new();
+        locate(&mut out, clues, 3, Some(10), Some(T0));
+        assert_eq!(
+            out.iter()
+                .map(|c| (c.source, c.line, c.time, c.open))
+                .collect::<Vec<_>>(),
+            vec![(3, 11, Some(T0), false), (3, 12, Some(T0), false)]
+        );
+        assert_eq!(out[1].offset_ms(), Some(-30_500));
+    }
+}
