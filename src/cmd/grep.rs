@@ -23,6 +23,9 @@ struct Found {
     /// Line numbers of matches (context mode only).
     lines: BTreeSet<u64>,
     last_line: u64,
+    /// The source cannot be read twice (stdin): in context mode, `buf` also keeps
+    /// the matching lines, printed without context.
+    once: bool,
 }
 
 pub fn run(args: &GrepArgs) -> Result<Status> {
@@ -66,7 +69,10 @@ pub fn run(args: &GrepArgs) -> Result<Status> {
     let max = args.max_count.unwrap_or(u64::MAX);
     let scanned = scan_all(
         &cfg,
-        |_| Found::default(),
+        |i| Found {
+            once: context && sources.get(i).is_some_and(|s| s.path.is_none()),
+            ..Found::default()
+        },
         |f, ev: Event| {
             if f.events >= max {
                 return;
@@ -80,6 +86,10 @@ pub fn run(args: &GrepArgs) -> Result<Status> {
                 GrepFormat::Csv => out::csv_row(&mut f.buf, &pre, &ev),
                 GrepFormat::Text if context => {
                     f.lines.insert(ev.line);
+                    if f.once && ev.line != f.last_line {
+                        f.last_line = ev.line;
+                        out::text_line(&mut f.buf, &pre, &style, &ev);
+                    }
                 }
                 GrepFormat::Text => {
                     // Items of one batch share a line: print it once.
@@ -125,6 +135,10 @@ pub fn run(args: &GrepArgs) -> Result<Status> {
                 before,
                 after,
             ) {
+                // A source that cannot be read again still gets its matching lines.
+                if !p.error {
+                    buf = f.buf.clone();
+                }
                 problems.push(p);
             }
             w.write_all(&buf)?;
@@ -139,7 +153,7 @@ pub fn run(args: &GrepArgs) -> Result<Status> {
     }
     Ok(Status::of(
         matched > 0,
-        scanned.had_error() || !problems.is_empty(),
+        scanned.had_error() || problems.iter().any(|p| p.error),
     ))
 }
 
