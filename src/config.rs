@@ -91,6 +91,10 @@ impl Config {
         }
         sc.max_record = scan.max_record.max(1) << 20;
         sc.binary = scan.binary;
+        if scan.no_redact {
+            // Said even with --quiet: the output is no longer safe to share.
+            eprintln!("okxscan: warning: --no-redact: secrets in log lines will be printed");
+        }
         let paths = if scan.paths.is_empty() {
             if std::io::stdin().is_terminal() {
                 vec![".".to_string()]
