@@ -1,0 +1,555 @@
+//! The command line around `summary`: its three formats against a generated night's
+//! truth, time buckets and times shown in the display zone, `-o FILE`, the default
+//! subcommand, stdin, deterministic output, `--stats`, and clear errors for bad
+//! options.
+
+mod common;
+mod support;
+
+use chrono::{DateTime, FixedOffset, TimeZone, Timelike};
+use common::*;
+use std::collections::BTreeMap;
+use support::*;
+
+const CATEGORIES: [&str; 10] = [
+    "auth",
+    "clock",
+    "permission",
+    "rate-limit",
+    "availability",
+    "funds",
+    "order",
+    "account",
+    "request",
+    "other",
+];
+
+/// Files of a night whose times carry their own zone (or are epochs).
+const ZONED: [&str; 3] = ["zap.log", "epoch.log", "events.jsonl"];
+
+/// Per code: (count, first, last) in epoch ms (first/last None when no row has a time).
+type PerCode = BTreeMap<String, (u64, Option<i64>, Option<i64>)>;
+
+fn per_code<'a>(truth: impl IntoIterator<Item = &'a Truth>) -> PerCode {
+    let mut m: PerCode = BTreeMap::new();
+    for t in truth {
+        let e = m.entry(t.code.clone()).or_insert((0, None, None));
+        e.0 += 1;
+        if !t.time.is_empty() {
+            let x = ms(&t.time);
+            e.1 = Some(e.1.map_or(x, |f: i64| f.min(x)));
+            e.2 = Some(e.2.map_or(x, |l: i64| l.max(x)));
+        }
+    }
+    m
+}
+
+fn opt_ms(s: &str) -> Option<i64> {
+    (!s.is_empty()).then(|| ms(s))
+}
+
+fn run(args: &[&str], path: Option<&std::path::Path>) -> std::process::Output {
+    let mut c = okxscan();
+    c.args(args);
+    if let Some(p) = path {
+        c.arg(p);
+    }
+    c.output().unwrap()
+}
+
+#[test]
+fn summary_csv_counts_first_and_last_seen_equal_the_truth() {
+    let n = night(4.0, 31, &[]);
+    let o = run(
+        &["summary", "--format", "csv", "--tz", "UTC"],
+        Some(&n.dir()),
+    );
+    assert_status(&o, 0);
+    let text = stdout(&o);
+    let header: Vec<&str> = text.lines().next().unwrap().split(',').collect();
+    for col in [
+        "code",
+        "count",
+        "first_seen",
+        "last_seen",
+        "category",
+        "message",
+        "remedy",
+    ] {
+        assert!(header.contains(&col), "{col} missing from {header:?}");
+    }
+    let rows = csv_rows(&o.stdout);
+    let mut got: PerCode = BTreeMap::new();
+    for r in &rows {
+        assert!(
+            CATEGORIES.contains(&r["category"].as_str()),
+            "category {:?}",
+            r["category"]
+        );
+        assert!(
+            !r["remedy"].trim().is_empty(),
+            "no remedy for {}",
+            r["code"]
+        );
+        got.insert(
+            r["code"].clone(),
+            (
+                r["count"].parse().unwrap(),
+                opt_ms(&r["first_seen"]),
+                opt_ms(&r["last_seen"]),
+            ),
+        );
+    }
+    assert_eq!(got, per_code(&n.truth));
+    // Rows come most frequent first.
+    let counts: Vec<u64> = rows.iter().map(|r| r["count"].parse().unwrap()).collect();
+    assert!(counts.windows(2).all(|w| w[0] >= w[1]), "{counts:?}");
+    // The official remedy of a well-known code.
+    let clock = rows.iter().find(|r| r["code"] == "50102").unwrap();
+    assert_eq!(clock["category"], "clock");
+    assert!(clock["remedy"].contains("NTP"), "{}", clock["remedy"]);
+}
+
+#[test]
+fn summary_json_and_markdown_carry_the_same_numbers() {
+    let n = night(4.0, 32, &[]);
+    let want = per_code(&n.truth);
+
+    let o = run(
+        &["summary", "--format", "json", "--tz", "UTC"],
+        Some(&n.dir()),
+    );
+    assert_status(&o, 0);
+    let doc: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(doc["total"].as_u64(), Some(n.truth.len() as u64));
+    assert_eq!(doc["inputs"]["files"].as_u64(), Some(6));
+    let mut got: PerCode = BTreeMap::new();
+    for c in doc["codes"].as_array().unwrap() {
+        assert!(CATEGORIES.contains(&c["category"].as_str().unwrap()), "{c}");
+        assert!(!c["remedy"].as_str().unwrap().is_empty(), "{c}");
+        got.insert(
+            c["code"].as_str().unwrap().to_string(),
+            (
+                c["count"].as_u64().unwrap(),
+                c["first_seen"].as_str().map(ms),
+                c["last_seen"].as_str().map(ms),
+            ),
+        );
+    }
+    assert_eq!(got, want);
+    let untimed = n.truth.iter().filter(|t| t.time.is_empty()).count() as u64;
+    assert_eq!(doc["untimed"].as_u64(), Some(untimed));
+
+    let o = run(
+        &["summary", "--format", "md", "--tz", "UTC"],
+        Some(&n.dir()),
+    );
+    assert_status(&o, 0);
+    let text = stdout(&o);
+    let mut got: BTreeMap<String, u64> = BTreeMap::new();
+    let mut in_table = false;
+    for l in text.lines() {
+        if l.starts_with("| code | count") {
+            in_table = true;
+            continue;
+        }
+        if !in_table || l.starts_with("|---") {
+            continue;
+        }
+        if !l.starts_with('|') {
+            break;
+        }
+        let cells: Vec<&str> = l.split(" | ").collect();
+        let code = cells[0].trim_start_matches("| ");
+        let code = code.split(" (").next().unwrap();
+        let code = if code == "(none)" { "" } else { code };
+        got.insert(code.to_string(), cells[1].replace(',', "").parse().unwrap());
+    }
+    let want_counts: BTreeMap<String, u64> = want.iter().map(|(k, v)| (k.clone(), v.0)).collect();
+    assert_eq!(got, want_counts);
+    assert!(
+        text.contains(&format!("- Events: {}", n.truth.len()))
+            || text.contains(&format!(
+                "- Events: {},{:03}",
+                n.truth.len() / 1000,
+                n.truth.len() % 1000
+            )),
+        "{text}"
+    );
+}
+
+/// The start of the hour holding `t` on the wall clock of offset `off`.
+fn hour_start(t: i64, off: FixedOffset) -> i64 {
+    let local = off.timestamp_millis_opt(t).unwrap();
+    let floored = local
+        .with_minute(0)
+        .unwrap()
+        .with_second(0)
+        .unwrap()
+        .with_nanosecond(0)
+        .unwrap();
+    floored.timestamp_millis()
+}
+
+#[test]
+fn by_hour_buckets_and_times_are_shown_in_the_display_zone() {
+    let n = night(4.0, 33, &[]);
+    let files: Vec<_> = ZONED.iter().map(|f| n.file(f)).collect();
+    let zoned: Vec<&Truth> = n
+        .truth
+        .iter()
+        .filter(|t| ZONED.contains(&t.file.as_str()))
+        .collect();
+    for (tz, secs) in [
+        ("UTC", 0),
+        ("Asia/Shanghai", 8 * 3600),
+        ("+05:30", 5 * 3600 + 1800),
+    ] {
+        let off = FixedOffset::east_opt(secs).unwrap();
+        let o = okxscan()
+            .args(["summary", "--format", "csv", "--by", "hour", "--tz", tz])
+            .args(&files)
+            .output()
+            .unwrap();
+        assert_status(&o, 0);
+        let text = stdout(&o);
+        let header: Vec<&str> = text.lines().next().unwrap().split(',').collect();
+        assert_eq!(&header[..3], ["bucket", "code", "count"], "{tz}");
+        let mut got: BTreeMap<(i64, String), u64> = BTreeMap::new();
+        for r in csv_rows(&o.stdout) {
+            let b = DateTime::parse_from_rfc3339(&r["bucket"])
+                .unwrap_or_else(|e| panic!("{tz}: bucket {:?} is not RFC 3339: {e}", r["bucket"]));
+            assert_eq!(b.offset().local_minus_utc(), secs, "{tz}: {}", r["bucket"]);
+            assert_eq!((b.minute(), b.second()), (0, 0), "{tz}: {}", r["bucket"]);
+            got.insert(
+                (b.timestamp_millis(), r["code"].clone()),
+                r["count"].parse().unwrap(),
+            );
+        }
+        let mut want: BTreeMap<(i64, String), u64> = BTreeMap::new();
+        for t in &zoned {
+            *want
+                .entry((hour_start(ms(&t.time), off), t.code.clone()))
+                .or_default() += 1;
+        }
+        assert_eq!(got, want, "{tz}");
+
+        // JSON buckets say the same.
+        let o = okxscan()
+            .args(["summary", "--format", "json", "--by", "hour", "--tz", tz])
+            .args(&files)
+            .output()
+            .unwrap();
+        let doc: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+        let mut jb: BTreeMap<(i64, String), u64> = BTreeMap::new();
+        for b in doc["buckets"].as_array().expect("buckets") {
+            let t = DateTime::parse_from_rfc3339(b["bucket"].as_str().unwrap()).unwrap();
+            assert_eq!(t.offset().local_minus_utc(), secs);
+            jb.insert(
+                (
+                    t.timestamp_millis(),
+                    b["code"].as_str().unwrap().to_string(),
+                ),
+                b["count"].as_u64().unwrap(),
+            );
+        }
+        assert_eq!(jb, want, "{tz} json");
+
+        // First and last seen: the truth's instants, written with the zone's offset.
+        let o = okxscan()
+            .args(["summary", "--format", "csv", "--tz", tz])
+            .args(&files)
+            .output()
+            .unwrap();
+        let want = per_code(zoned.iter().copied());
+        for r in csv_rows(&o.stdout) {
+            let (count, first, last) = want[&r["code"]];
+            assert_eq!(r["count"].parse::<u64>().unwrap(), count);
+            for (col, w) in [("first_seen", first), ("last_seen", last)] {
+                let t = DateTime::parse_from_rfc3339(&r[col]).unwrap();
+                assert_eq!(t.offset().local_minus_utc(), secs, "{tz} {col} {}", r[col]);
+                assert_eq!(Some(t.timestamp_millis()), w, "{tz} {col}");
+            }
+        }
+    }
+}
+
+#[test]
+fn by_day_buckets_start_at_local_midnight() {
+    let n = night(2.0, 34, &[]);
+    let files: Vec<_> = ZONED.iter().map(|f| n.file(f)).collect();
+    // The night runs 18:00Z to 06:00Z: one UTC day boundary, and in +05:30 the
+    // boundary is 18:30Z.
+    let o = okxscan()
+        .args([
+            "summary", "--format", "csv", "--by", "day", "--tz", "+05:30",
+        ])
+        .args(&files)
+        .output()
+        .unwrap();
+    assert_status(&o, 0);
+    let mut got: BTreeMap<String, u64> = BTreeMap::new();
+    for r in csv_rows(&o.stdout) {
+        *got.entry(r["bucket"].clone()).or_default() += r["count"].parse::<u64>().unwrap();
+    }
+    let cut = ms("2026-11-22T18:30:00Z");
+    let zoned = n.truth.iter().filter(|t| ZONED.contains(&t.file.as_str()));
+    let (before, after): (Vec<&Truth>, Vec<&Truth>) = zoned.partition(|t| ms(&t.time) < cut);
+    let mut want = BTreeMap::new();
+    if !before.is_empty() {
+        want.insert("2026-11-22T00:00:00+05:30".to_string(), before.len() as u64);
+    }
+    want.insert("2026-11-23T00:00:00+05:30".to_string(), after.len() as u64);
+    assert_eq!(got, want);
+}
+
+#[test]
+fn output_file_gets_what_stdout_would() {
+    let n = night(2.0, 35, &[]);
+    let out = n.tmp.path().join("summary.csv");
+    let o = okxscan()
+        .args(["summary", "--format", "csv", "--tz", "UTC", "-o"])
+        .arg(&out)
+        .arg(n.dir())
+        .output()
+        .unwrap();
+    assert_status(&o, 0);
+    assert!(o.stdout.is_empty(), "{}", stdout(&o));
+    let direct = run(
+        &["summary", "--format", "csv", "--tz", "UTC"],
+        Some(&n.dir()),
+    );
+    assert_eq!(std::fs::read(&out).unwrap(), direct.stdout);
+    // --output replaces an existing file.
+    let o = okxscan()
+        .args(["summary", "--format", "json", "--tz", "UTC", "--output"])
+        .arg(&out)
+        .arg(n.dir())
+        .output()
+        .unwrap();
+    assert_status(&o, 0);
+    let direct = run(
+        &["summary", "--format", "json", "--tz", "UTC"],
+        Some(&n.dir()),
+    );
+    assert_eq!(std::fs::read(&out).unwrap(), direct.stdout);
+    // A folder that does not exist is an error.
+    let o = okxscan()
+        .args(["summary", "-o"])
+        .arg(n.tmp.path().join("no/such/dir/x.md"))
+        .arg(n.dir())
+        .output()
+        .unwrap();
+    assert_status(&o, 2);
+    assert!(stderr(&o).contains("okxscan:"), "{}", stderr(&o));
+}
+
+#[test]
+fn no_subcommand_means_summary() {
+    let n = night(2.0, 36, &[]);
+    for fmt in [&[][..], &["--format", "csv", "--by", "hour"]] {
+        let a = okxscan()
+            .args(fmt)
+            .args(["--tz", "UTC"])
+            .arg(n.dir())
+            .output()
+            .unwrap();
+        let b = okxscan()
+            .arg("summary")
+            .args(fmt)
+            .args(["--tz", "UTC"])
+            .arg(n.dir())
+            .output()
+            .unwrap();
+        assert_status(&a, 0);
+        assert!(!a.stdout.is_empty());
+        assert_eq!(stdout(&a), stdout(&b), "{fmt:?}");
+    }
+    // Filters work there too.
+    let o = okxscan()
+        .args(["--format", "csv", "--code", "50102", "--tz", "UTC"])
+        .arg(n.dir())
+        .output()
+        .unwrap();
+    let rows = csv_rows(&o.stdout);
+    assert_eq!(rows.len(), 1);
+    assert_eq!(
+        rows[0]["count"].parse::<usize>().unwrap(),
+        n.truth.iter().filter(|t| t.code == "50102").count()
+    );
+}
+
+#[test]
+fn stdin_is_read_with_a_dash_or_when_piped() {
+    let n = night(2.0, 37, &[]);
+    let file = n.file("python.log");
+    let data = std::fs::read(&file).unwrap();
+    let want: PerCode = per_code(n.truth.iter().filter(|t| t.file == "python.log"));
+    let by_path = run(&["summary", "--format", "csv", "--tz", "UTC"], Some(&file));
+    assert_status(&by_path, 0);
+    for args in [
+        &["summary", "--format", "csv", "--tz", "UTC", "-"][..],
+        &["summary", "--format", "csv", "--tz", "UTC"],
+        &["--format", "csv", "--tz", "UTC"],
+    ] {
+        let o = okxscan()
+            .args(args)
+            .write_stdin(data.clone())
+            .output()
+            .unwrap();
+        assert_status(&o, 0);
+        assert_eq!(stdout(&o), stdout(&by_path), "{args:?}");
+        let mut got: PerCode = BTreeMap::new();
+        for r in csv_rows(&o.stdout) {
+            got.insert(
+                r["code"].clone(),
+                (
+                    r["count"].parse().unwrap(),
+                    opt_ms(&r["first_seen"]),
+                    opt_ms(&r["last_seen"]),
+                ),
+            );
+        }
+        assert_eq!(got, want, "{args:?}");
+    }
+    // grep reads stdin too, with its line numbers.
+    let o = okxscan()
+        .args(["grep", "--format", "ndjson", "--tz", "UTC"])
+        .write_stdin(data)
+        .output()
+        .unwrap();
+    assert_status(&o, 0);
+    let lines: Vec<u64> = ndjson(&o.stdout)
+        .iter()
+        .map(|e| e["line"].as_u64().unwrap())
+        .collect();
+    let want: Vec<u64> = n
+        .truth
+        .iter()
+        .filter(|t| t.file == "python.log")
+        .map(|t| t.line)
+        .collect();
+    assert_eq!(lines, want);
+}
+
+#[test]
+fn output_is_deterministic_whatever_the_threads() {
+    let n = night(4.0, 38, &[]);
+    for fmt in ["md", "csv", "json"] {
+        let go = |j: &str| {
+            let o = okxscan()
+                .args([
+                    "summary", "--tz", "UTC", "--by", "hour", "--format", fmt, "-j", j,
+                ])
+                .arg(n.dir())
+                .output()
+                .unwrap();
+            assert_status(&o, 0);
+            o.stdout
+        };
+        let a = go("2");
+        assert!(a == go("2"), "{fmt}: two runs differ");
+        assert!(a == go("1"), "{fmt}: -j1 and -j2 differ");
+    }
+}
+
+#[test]
+fn stats_go_to_stderr_and_leave_stdout_alone() {
+    let n = night(2.0, 39, &[]);
+    let plain = run(
+        &["summary", "--format", "csv", "--tz", "UTC"],
+        Some(&n.dir()),
+    );
+    let o = run(
+        &["summary", "--format", "csv", "--tz", "UTC", "--stats"],
+        Some(&n.dir()),
+    );
+    assert_status(&o, 0);
+    assert_eq!(o.stdout, plain.stdout);
+    assert!(plain.stderr.is_empty(), "{}", stderr(&plain));
+    let err = stderr(&o);
+    assert!(
+        err.contains(&format!("{} matching events", n.truth.len())),
+        "{err}"
+    );
+    assert!(err.contains("6 files searched"), "{err}");
+    let bytes: u64 = std::fs::read_dir(n.dir())
+        .unwrap()
+        .map(|e| e.unwrap().metadata().unwrap().len())
+        .sum();
+    assert!(err.contains(&format!("{bytes} bytes searched")), "{err}");
+    // With a filter, the matching count is the filtered one.
+    let o = run(
+        &["grep", "-c", "--code", "50102", "--stats"],
+        Some(&n.dir()),
+    );
+    let k = n.truth.iter().filter(|t| t.code == "50102").count();
+    assert!(
+        stderr(&o).contains(&format!("{k} matching events")),
+        "{}",
+        stderr(&o)
+    );
+}
+
+#[test]
+fn bad_options_exit_2_with_a_clear_message() {
+    let l = Logs::new(&[(
+        "a.log",
+        "2026-11-22 18:00:00,000 ERROR okx {\"code\":\"50102\",\"msg\":\"Timestamp request expired\"}\n",
+    )]);
+    let p = l.path("a.log");
+    let cases: &[(&[&str], &[&str])] = &[
+        (&["--tz", "Mars/Olympus"], &["Mars/Olympus", "time zone"]),
+        (&["--tz", "+25:00"], &["+25:00", "time zone"]),
+        (&["--since", "soon"], &["--since", "soon"]),
+        (&["--until", "2026-13-45"], &["--until", "2026-13-45"]),
+        (
+            &["--since", "2026-11-23", "--until", "2026-11-22"],
+            &["--since", "--until"],
+        ),
+        (&["--now", "whenever", "--since", "3h"], &["--now"]),
+        (&["-j", "0"], &["-j"]),
+    ];
+    for (args, words) in cases {
+        for sub in ["summary", "grep"] {
+            let o = okxscan().arg(sub).args(*args).arg(&p).output().unwrap();
+            assert_status(&o, 2);
+            assert!(o.stdout.is_empty(), "{sub} {args:?}: {}", stdout(&o));
+            let err = stderr(&o);
+            assert!(err.starts_with("okxscan: "), "{sub} {args:?}: {err}");
+            assert_eq!(err.lines().count(), 1, "{sub} {args:?}: {err}");
+            for w in *words {
+                assert!(err.contains(w), "{sub} {args:?}: {err}");
+            }
+        }
+    }
+}
+
+#[test]
+fn without_tz_the_tz_variable_is_the_display_zone() {
+    let l = Logs::new(&[(
+        "a.log",
+        "2026-11-22 18:00:00,000 ERROR okx {\"code\":\"50102\",\"msg\":\"Timestamp request expired\"}\n\
+         2026-11-22T19:30:00Z ERROR okx {\"code\":\"50102\",\"msg\":\"Timestamp request expired\"}\n",
+    )]);
+    let o = okxscan()
+        .env("TZ", "Asia/Shanghai")
+        .args(["summary", "--format", "csv"])
+        .arg(l.path("a.log"))
+        .output()
+        .unwrap();
+    assert_status(&o, 0);
+    let rows = csv_rows(&o.stdout);
+    // The naive time is read in TZ and shown in TZ; the zoned one is shown in TZ.
+    assert_eq!(rows[0]["first_seen"], "2026-11-22T18:00:00.000+08:00");
+    assert_eq!(rows[0]["last_seen"], "2026-11-23T03:30:00.000+08:00");
+    let o = okxscan()
+        .env("TZ", "Asia/Shanghai")
+        .args(["summary", "--format", "csv", "--tz", "UTC"])
+        .arg(l.path("a.log"))
+        .output()
+        .unwrap();
+    let rows = csv_rows(&o.stdout);
+    assert_eq!(rows[0]["first_seen"], "2026-11-22T18:00:00.000Z");
+    assert_eq!(rows[0]["last_seen"], "2026-11-22T19:30:00.000Z");
+}
