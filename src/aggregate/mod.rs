@@ -3,6 +3,8 @@
 //! not grow with the size of the logs. Aggregates of different inputs merge in input
 //! order, which keeps every output deterministic whatever the thread count.
 
+pub mod report;
+
 use crate::event::{Api, Category, Event};
 use crate::filter::classify;
 use crate::time::{Bucket, Zone};
