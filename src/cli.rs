@@ -254,7 +254,9 @@ pub struct ReportArgs {
     pub output: Option<PathBuf>,
 
     /// Exit with status 3 when events of these categories or codes are present
-    /// (auth,clock or 50102 or 51*)
+    /// (auth,clock or 50102 or 51*). The alert wins over every other status: 3 even
+    /// when an input could not be read (that error is still printed on stderr and
+    /// listed in the report's scope); otherwise 0 found, 1 none, 2 an input error
     #[arg(long, value_delimiter = ',', value_name = "CATEGORY|CODE")]
     pub fail_on: Vec<String>,
 }

@@ -64,6 +64,15 @@ pub fn md_code(s: &str) -> String {
     format!("{fence}{pad}{}{pad}{fence}", t.replace('|', "\\|"))
 }
 
+/// A fenced markdown code block: control characters shown, and a fence longer than
+/// any run of backticks inside, so the text cannot close it.
+pub fn md_block(s: &str) -> String {
+    let t = terminal(s);
+    let longest = t.split(|c| c != '`').map(str::len).max().unwrap_or(0);
+    let fence = "`".repeat(longest.max(2) + 1);
+    format!("{fence}text\n{t}\n{fence}")
+}
+
 /// HTML text or attribute value.
 pub fn html(s: &str) -> String {
     let t = terminal(s);
@@ -108,5 +117,7 @@ mod tests {
         assert_eq!(csv_cell("Invalid Sign"), "Invalid Sign");
         assert_eq!(md_code("a`b"), "``a`b``");
         assert_eq!(md_code("x|y"), "`x\\|y`");
+        assert_eq!(md_block("a"), "```text\na\n```");
+        assert_eq!(md_block("x ```` y"), "`````text\nx ```` y\n`````");
     }
 }
