@@ -1,0 +1,304 @@
+//! `okxscan report` through the real binary: on a generated night with two storms
+//! both are named as bursts with their hour and the counts equal the truth; the
+//! HTML is one self-contained file that escapes log text; `--fail-on` gives exit
+//! status 3; secrets never reach the report; the markdown report of the shipped
+//! sample night is a reviewed snapshot.
+
+mod common;
+
+use common::*;
+use std::collections::BTreeMap;
+use std::path::Path;
+
+/// The fake credentials of `--secrets` nights (fixtures/README.md).
+const SECRETS: [&str; 4] = [
+    "7d3f2a9c-51be-4e0a-9c1d-0aa8e2b40917",
+    "C0FFEE5EC12E7ABCDEF0123456789AB",
+    "Tr0ub4dor&3horse",
+    "q5Rk1vZpS8nXw3YbTt0uLmHc9aJdEeFgB2o4iK6lNs=",
+];
+
+fn run(args: &[&str], path: &Path) -> std::process::Output {
+    okxscan()
+        .arg("report")
+        .args(args)
+        .arg(path)
+        .output()
+        .unwrap()
+}
+
+fn text(o: &std::process::Output) -> String {
+    String::from_utf8(o.stdout.clone()).unwrap()
+}
+
+/// The cells of the markdown table rows under `## {section}`.
+fn table(md: &str, section: &str) -> Vec<Vec<String>> {
+    md.split(&format!("\n## {section}"))
+        .nth(1)
+        .unwrap_or_else(|| panic!("no section {section}"))
+        .split("\n## ")
+        .next()
+        .unwrap()
+        .lines()
+        .filter(|l| l.starts_with("| ") && !l.starts_with("|---"))
+        .skip(1)
+        .map(|l| {
+            l.trim_matches('|')
+                .split(" | ")
+                .map(|c| c.trim().to_string())
+                .collect()
+        })
+        .collect()
+}
+
+/// Truth counts by hour (`2026-11-22 21:00`, UTC) and code.
+fn hourly(truth: &[Truth]) -> BTreeMap<(String, String), u64> {
+    let mut m = BTreeMap::new();
+    for t in truth.iter().filter(|t| !t.time.is_empty()) {
+        let hour = format!("{} {}:00", &t.time[..10], &t.time[11..13]);
+        *m.entry((hour, t.code.clone())).or_default() += 1;
+    }
+    m
+}
+
+fn n(s: &str) -> u64 {
+    s.replace(',', "")
+        .parse()
+        .unwrap_or_else(|_| panic!("not a count: {s}"))
+}
+
+#[test]
+fn storms_are_named_as_bursts_with_their_hour_and_counts_equal_the_truth() {
+    let night = night(8.0, 11, &["--storm", "50102@3", "50011@8"]);
+    let out = run(&["--tz", "UTC"], &night.dir());
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let md = text(&out);
+    let hours = hourly(&night.truth);
+
+    // Both storms, by name, hour and exact count.
+    let bursts: Vec<&str> = md.lines().filter(|l| l.contains(" burst ")).collect();
+    for (code, hour, label) in [
+        ("50102", "2026-11-22 21:00", "21:00-22:00"),
+        ("50011", "2026-11-23 02:00", "02:00-03:00"),
+    ] {
+        let want = hours[&(hour.to_string(), code.to_string())];
+        let line = format!("- {code} burst {label} UTC: {} events,", thousands(want));
+        assert!(
+            bursts.iter().any(|b| b.starts_with(&line)),
+            "no '{line}' in {bursts:#?}"
+        );
+    }
+    assert_eq!(bursts.len(), 2, "{bursts:#?}");
+
+    // The headline's counts are the truth's.
+    let mut per_code: BTreeMap<String, u64> = BTreeMap::new();
+    for t in &night.truth {
+        *per_code.entry(t.code.clone()).or_default() += 1;
+    }
+    let head = table(&md, "Headline");
+    assert_eq!(head.len(), 10.min(per_code.len()));
+    for row in &head {
+        let code = if row[0] == "(none)" {
+            ""
+        } else {
+            row[0].as_str()
+        };
+        assert_eq!(n(&row[1]), per_code[code], "code {code}");
+    }
+    let total = night.truth.len() as u64;
+    assert!(
+        md.contains(&format!(
+            "**{} events in {} codes",
+            thousands(total),
+            per_code.len()
+        )),
+        "total {total}"
+    );
+
+    // The timeline's hours are the truth's.
+    let mut per_hour: BTreeMap<String, u64> = BTreeMap::new();
+    for ((h, _), c) in &hours {
+        *per_hour.entry(h.clone()).or_default() += c;
+    }
+    let got: BTreeMap<String, u64> = table(&md, "Timeline")
+        .iter()
+        .map(|r| (r[0].clone(), n(&r[1])))
+        .filter(|(_, c)| *c > 0)
+        .collect();
+    assert_eq!(got, per_hour);
+}
+
+#[test]
+fn a_time_window_keeps_only_its_events() {
+    // Six hours before 06:00Z: the 50011 storm at 02:00 is in, the 50102 one is not.
+    let night = night(4.0, 5, &["--storm", "50102@3", "50011@8"]);
+    let out = okxscan()
+        .env("OKXSCAN_NOW", "2026-11-23T06:00:00Z")
+        .args(["report", "--tz", "UTC", "--since", "6h"])
+        .arg(night.dir())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let md = text(&out);
+    let want = night
+        .truth
+        .iter()
+        .filter(|t| !t.time.is_empty() && t.time.as_str() >= "2026-11-23T00:00:00")
+        .count() as u64;
+    assert!(
+        md.contains(&format!("**{} events", thousands(want))),
+        "{want}"
+    );
+    assert!(md.contains("since 2026-11-23T00:00:00Z (6h)"));
+    assert!(md.contains("- 50011 burst 02:00-03:00 UTC"));
+    assert!(!md.contains("50102 burst"));
+}
+
+#[test]
+fn html_is_self_contained_with_an_inline_chart() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("report.html");
+    let out = okxscan()
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .args(["report", "--tz", "UTC", "--format", "html", "-o"])
+        .arg(&file)
+        .arg("fixtures/sample-night")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    assert!(out.stdout.is_empty());
+    // Written whole, and no temporary file left beside it.
+    let names: Vec<_> = std::fs::read_dir(dir.path()).unwrap().collect();
+    assert_eq!(names.len(), 1);
+    let html = std::fs::read_to_string(&file).unwrap();
+    assert!(html.starts_with("<!DOCTYPE html>"));
+    assert!(html.trim_end().ends_with("</html>"));
+    assert!(html.contains("<svg"));
+    assert!(html.contains("<rect"));
+    let lower = html.to_ascii_lowercase();
+    for bad in [
+        "<script", "src=", "href=", "@import", "url(", "http://", "https://", "<link", "<img",
+        "<iframe",
+    ] {
+        assert!(!lower.contains(bad), "the report holds '{bad}'");
+    }
+    // Every category of the chart has its colour in the legend.
+    for cat in ["auth", "clock", "rate-limit", "availability"] {
+        assert!(html.contains(&format!("{cat} (")), "legend lacks {cat}");
+    }
+    assert!(html.contains("50102 burst 21:00-22:00 UTC: 217 events"));
+}
+
+#[test]
+fn log_text_is_escaped_in_html_and_markdown() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("bot.log"),
+        "2026-11-22 18:00:00,000 - bot - ERROR - okx {\"code\":\"50113\",\"msg\":\"<script>alert(1)</script>\"}\n\
+         2026-11-22 18:00:01,000 - bot - ERROR - okx {\"code\":\"50113\",\"msg\":\"<script>alert(1)</script>\"}\n",
+    )
+    .unwrap();
+    let html = text(&run(&["--tz", "UTC", "--format", "html"], dir.path()));
+    assert!(!html.to_ascii_lowercase().contains("<script"), "{html}");
+    assert!(html.contains("&lt;script&gt;alert(1)&lt;/script&gt;"));
+
+    let md = text(&run(&["--tz", "UTC"], dir.path()));
+    let head = table(&md, "Headline");
+    assert_eq!(head[0][5], "&lt;script&gt;alert(1)&lt;/script&gt;");
+    // Raw only inside the sample's fenced code block.
+    let fenced = md.split("```text\n").nth(1).unwrap();
+    assert!(fenced.starts_with("2026-11-22 18:00:00,000 - bot - ERROR - okx"));
+    assert_eq!(md.matches("<script>").count(), 1);
+}
+
+#[test]
+fn fail_on_exits_3_when_matching_events_are_present() {
+    let sample = sample_night();
+    let status = |args: &[&str]| run(args, &sample).status.code();
+    assert_eq!(status(&["--fail-on", "auth"]), Some(3));
+    assert_eq!(status(&["--fail-on", "clock,permission"]), Some(3));
+    assert_eq!(status(&["--fail-on", "51*"]), Some(3));
+    assert_eq!(status(&["--fail-on", "50102"]), Some(3));
+    // Present events, none of them auth: found (0).
+    assert_eq!(status(&["--fail-on", "auth", "--code", "50011"]), Some(0));
+    // No event at all: none found (1).
+    assert_eq!(status(&["--fail-on", "auth", "--code", "99999"]), Some(1));
+    // A typo is an error, not a silent never-alert.
+    let out = run(&["--fail-on", "auht"], &sample);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("bad --fail-on 'auht'"));
+    // The alert is said in the report too.
+    let md = text(&run(&["--fail-on", "permission"], &sample));
+    assert!(md.contains("> **Alert:** --fail-on matched 5 events (30012): exit status 3."));
+}
+
+#[test]
+fn the_alert_wins_over_an_input_error() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("bot.log"),
+        "2026-11-22 18:00:00,000 - bot - ERROR - okx {\"code\":\"50113\",\"msg\":\"Invalid Sign\"}\n",
+    )
+    .unwrap();
+    std::fs::write(dir.path().join("broken.log.gz"), b"\x1f\x8b\x08\x00garbage").unwrap();
+    let out = run(&["--tz", "UTC"], dir.path());
+    assert_eq!(out.status.code(), Some(2));
+    let out = run(&["--tz", "UTC", "--fail-on", "auth"], dir.path());
+    assert_eq!(out.status.code(), Some(3));
+    let md = text(&out);
+    assert!(md.contains("- Problem: "), "{md}");
+}
+
+#[test]
+fn diagnoses_of_the_sample_night() {
+    let md = text(&run(&["--tz", "UTC"], &sample_night()));
+    assert!(md.contains("### Credentials never loaded"));
+    assert!(md.contains("request header dumps with OK-ACCESS-PASSPHRASE empty, nan, None or null"));
+    assert!(md.contains("### Clock drift"));
+    assert!(md.contains("OK-ACCESS-TIMESTAMP is a median "));
+    assert!(md.contains("### Missing permissions"));
+    assert!(md.contains("- 30012 (Invalid Authority): 5 events."));
+}
+
+#[test]
+fn secrets_never_reach_the_report() {
+    let night = night(2.0, 3, &["--secrets"]);
+    for format in ["md", "html"] {
+        let out = run(&["--tz", "UTC", "--format", format], &night.dir());
+        let s = text(&out);
+        for secret in SECRETS {
+            for form in [secret.to_string(), secret.replace('&', "&amp;")] {
+                assert!(!s.contains(&form[..10]), "{format} report shows {secret}");
+            }
+        }
+    }
+}
+
+#[test]
+fn markdown_report_of_the_sample_night() {
+    let out = okxscan()
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .args(["report", "--tz", "UTC", "fixtures/sample-night"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    insta::assert_snapshot!("sample_night_md", text(&out));
+}
+
+/// `12,345`-style counts, as the report writes them.
+fn thousands(n: u64) -> String {
+    let s = n.to_string();
+    let mut out = String::new();
+    for (i, c) in s.chars().enumerate() {
+        if i > 0 && (s.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
