@@ -21,6 +21,8 @@ use std::io::{self, Write};
 const SAMPLE_CHARS: usize = 400;
 /// Width of the markdown timeline bars, in characters.
 const BAR: usize = 30;
+/// Buckets listed under the HTML chart at most.
+const TABLE_SLOTS: usize = 48;
 
 pub fn write(
     out: &mut dyn Write,
@@ -584,6 +586,9 @@ td.code{font-weight:600;white-space:nowrap}
 .scope td:first-child{width:110px;color:#59636e;white-space:nowrap}
 .files td,.files th{padding:3px 10px;font-size:13px}
 .dot{display:inline-block;width:10px;height:10px;border-radius:2px;margin-right:6px;vertical-align:baseline}
+.bar{display:inline-block;height:10px;background:#59636e;border-radius:2px;vertical-align:middle}
+.tl td{padding:2px 10px}
+.legend{margin:4px 0 12px}
 .legend span.item{display:inline-block;margin:0 16px 4px 0;font-size:13px;white-space:nowrap}
 .bursts li{margin:4px 0}
 .diag{border:1px solid #d8dee4;border-left:5px solid #888;border-radius:6px;padding:12px 16px;margin:12px 0}
@@ -739,6 +744,7 @@ fn page(r: &Report, ctx: &RenderCtx) -> String {
             html(&ctx.zone.to_string())
         );
         svg_timeline(&mut o, &r.timeline, ctx);
+        html_timeline_table(&mut o, &r.timeline, ctx);
 
         // Bursts.
         let _ = writeln!(o, "<h2>Bursts</h2>");
@@ -821,6 +827,55 @@ fn page(r: &Report, ctx: &RenderCtx) -> String {
     );
     let _ = writeln!(o, "</div>\n</body>\n</html>");
     o
+}
+
+/// The timeline in numbers, under the chart (mail clients that drop SVG still show
+/// it): every bucket when there are few, else the busiest, in time order.
+fn html_timeline_table(o: &mut String, tl: &Timeline, ctx: &RenderCtx) {
+    if tl.slots.is_empty() {
+        return;
+    }
+    let mut shown: Vec<&crate::aggregate::report::Slot> = tl.slots.iter().collect();
+    let note = if shown.len() > TABLE_SLOTS {
+        shown.sort_by(|a, b| b.total.cmp(&a.total).then(a.start.cmp(&b.start)));
+        shown.truncate(TABLE_SLOTS);
+        shown.sort_by_key(|s| s.start);
+        format!(
+            "The {TABLE_SLOTS} busiest of {} {}s.",
+            tl.slots.len(),
+            bucket_name(tl.bucket)
+        )
+    } else {
+        String::new()
+    };
+    let _ = writeln!(
+        o,
+        r#"<table class="files tl"><tr><th style="width:150px">{}</th><th class="n" style="width:70px">events</th><th style="width:180px"></th><th>top codes</th></tr>"#,
+        bucket_name(tl.bucket)
+    );
+    for s in shown {
+        let w = if tl.max > 0 {
+            (s.total as f64 / tl.max as f64 * 160.0).round() as u64
+        } else {
+            0
+        };
+        let bar = if s.total > 0 {
+            format!(r#"<span class="bar" style="width:{}px"></span>"#, w.max(2))
+        } else {
+            String::new()
+        };
+        let _ = writeln!(
+            o,
+            r#"<tr><td class="t">{}</td><td class="n">{}</td><td>{bar}</td><td>{}</td></tr>"#,
+            html(&slot_label(ctx, s.start, tl.bucket)),
+            thousands(s.total),
+            html(&top_codes(&s.top))
+        );
+    }
+    let _ = writeln!(o, "</table>");
+    if !note.is_empty() {
+        let _ = writeln!(o, r#"<p class="muted">{}</p>"#, html(&note));
+    }
 }
 
 /// A round step for about five axis ticks up to `max`.
