@@ -999,3 +999,26 @@ fn context_on_stdin_prints_the_matches_without_context() {
     assert_status(&o, 0);
     assert_eq!(stdout(&o), format!("5:{}\n", ctx_line(5)));
 }
+
+/// Regression: context groups of two files ran together with no `--` between them.
+#[test]
+fn context_groups_of_different_files_are_separated() {
+    let l = Logs::new(&[("a.log", CTX), ("b.log", CTX)]);
+    let o = okxscan()
+        .args(["grep", "-A", "1", "--code", "50011"])
+        .arg(l.path("a.log"))
+        .arg(l.path("b.log"))
+        .output()
+        .unwrap();
+    assert_status(&o, 0);
+    let (a, b) = (l.path("a.log"), l.path("b.log"));
+    let (a, b) = (a.display(), b.display());
+    assert_eq!(
+        stdout(&o),
+        format!(
+            "{a}:10:{m}\n{a}-11-{c}\n--\n{b}:10:{m}\n{b}-11-{c}\n",
+            m = ctx_line(10),
+            c = ctx_line(11)
+        )
+    );
+}

@@ -109,6 +109,8 @@ pub fn run(args: &GrepArgs) -> Result<Status> {
     }
     let mut matched = 0;
     let mut problems = Vec::new();
+    // Context groups of different files are separated by `--` too, as grep does.
+    let mut groups_shown = false;
     for (i, (f, _)) in scanned.results.iter().enumerate() {
         matched += f.events;
         if f.events == 0 {
@@ -141,6 +143,10 @@ pub fn run(args: &GrepArgs) -> Result<Status> {
                 }
                 problems.push(p);
             }
+            if groups_shown && !buf.is_empty() {
+                w.write_all(b"--\n")?;
+            }
+            groups_shown |= !buf.is_empty();
             w.write_all(&buf)?;
         } else {
             w.write_all(&f.buf)?;
