@@ -54,14 +54,36 @@ pub struct LineContext<'a> {
     names: std::cell::OnceCell<(bool, bool)>,
 }
 
-fn names() -> &'static AhoCorasick {
-    static AC: OnceLock<AhoCorasick> = OnceLock::new();
+/// Every name in the spellings logs use (`binance`, `Binance`, `BINANCE`), so that
+/// the automaton can use a SIMD prefilter; (name, is OKX) by pattern index.
+fn names() -> &'static (AhoCorasick, Vec<bool>) {
+    static AC: OnceLock<(AhoCorasick, Vec<bool>)> = OnceLock::new();
     AC.get_or_init(|| {
-        AhoCorasick::builder()
-            .ascii_case_insensitive(true)
+        let mut pats = Vec::new();
+        let mut okx = Vec::new();
+        for (list, is_okx) in [(OKX, true), (FOREIGN, false)] {
+            for n in list {
+                let mut cap = n.to_string();
+                cap[..1].make_ascii_uppercase();
+                for v in [n.to_string(), cap, n.to_ascii_uppercase()] {
+                    if !pats.contains(&v) {
+                        pats.push(v);
+                        okx.push(is_okx);
+                    }
+                }
+            }
+        }
+        // OKX's own mixed-case spellings.
+        for v in ["OKEx", "OKex", "OkEx"] {
+            pats.push(v.to_string());
+            okx.push(true);
+        }
+        let ac = AhoCorasick::builder()
             .match_kind(MatchKind::LeftmostLongest)
-            .build(OKX.iter().chain(FOREIGN))
-            .expect("names build")
+            .kind(Some(aho_corasick::AhoCorasickKind::DFA))
+            .build(&pats)
+            .expect("names build");
+        (ac, okx)
     })
 }
 
@@ -78,7 +100,8 @@ impl<'a> LineContext<'a> {
         *self.names.get_or_init(|| {
             let (mut okx, mut foreign) = (false, false);
             let l = self.line;
-            for m in names().find_iter(l) {
+            let (ac, is_okx) = names();
+            for m in ac.find_iter(l) {
                 let before = m.start().checked_sub(1).map(|i| l[i]);
                 let after = l.get(m.end()).copied();
                 if before.is_some_and(|c| c.is_ascii_alphanumeric())
@@ -86,7 +109,7 @@ impl<'a> LineContext<'a> {
                 {
                     continue;
                 }
-                if m.pattern().as_usize() < OKX.len() {
+                if is_okx[m.pattern().as_usize()] {
                     okx = true;
                 } else {
                     foreign = true;
@@ -125,7 +148,8 @@ impl<'a> LineContext<'a> {
         if !code_syntax_ok(code) || self.foreign_prefix(prefix) {
             return false;
         }
-        if self.foreign() && !self.okx() {
+        // A body right after `okx ` is OKX's whatever else the line names.
+        if !self.okx_prefix(prefix) && self.foreign() && !self.okx() {
             return false;
         }
         if kb::is_known(code) || in_okx_range(code) {

@@ -14,6 +14,7 @@ pub mod value;
 use crate::event::Shape;
 use crate::kb;
 use context::LineContext;
+use std::sync::OnceLock;
 use value::{get, Fail, Member, Syntax, Value};
 
 /// How far back and forward a body printed over several lines may reach.
@@ -51,9 +52,13 @@ pub enum RetryMark {
 }
 
 fn retry_mark(line: &[u8]) -> RetryMark {
-    if memchr::memmem::find(line, b"Giving up").is_some() {
+    static GAVE_UP: OnceLock<memchr::memmem::Finder<'static>> = OnceLock::new();
+    static RETRYING: OnceLock<memchr::memmem::Finder<'static>> = OnceLock::new();
+    let gave_up = GAVE_UP.get_or_init(|| memchr::memmem::Finder::new(b"Giving up"));
+    let retrying = RETRYING.get_or_init(|| memchr::memmem::Finder::new(b"Retrying"));
+    if gave_up.find(line).is_some() {
         RetryMark::GaveUp
-    } else if memchr::memmem::find(line, b"Retrying").is_some() {
+    } else if retrying.find(line).is_some() {
         RetryMark::Retrying
     } else {
         RetryMark::None
@@ -146,6 +151,20 @@ fn extract_from(data: &[u8], ls: usize, out: &mut Vec<Found>) -> usize {
         if open > ls && data[open - 1] == b'&' {
             open -= 1;
         }
+        // An object that holds no plausible code (and does not follow `okx `) cannot
+        // be an error body: find its end without parsing it, and move on.
+        if data[open] == b'{' {
+            if let Some(end) = skip_object(data, open, le) {
+                if !holds_code(&data[open..end]) && !ctx.okx_prefix(&data[ls..open]) {
+                    saw_body = true;
+                    i = end;
+                    if i >= le {
+                        break;
+                    }
+                    continue;
+                }
+            }
+        }
         let single = parse_bounded(data, open, le);
         let parsed = match single {
             Err(Fail::Truncated) if is_continuation(&data[next_line(data, le)..]) => {
@@ -204,7 +223,83 @@ fn extract_from(data: &[u8], ls: usize, out: &mut Vec<Found>) -> usize {
     record_end
 }
 
-fn parse_bounded(data: &[u8], open: usize, limit: usize) -> Result<value::Parsed, Fail> {
+/// The end of the object opening at `open`, found by matching brackets outside
+/// strings (`"..."` or `'...'`), without building anything; `None` when it does not
+/// close before `limit` or a string does not end.
+fn skip_object(data: &[u8], open: usize, limit: usize) -> Option<usize> {
+    let mut depth = 0usize;
+    let mut i = open;
+    while i < limit {
+        match data[i] {
+            b'{' | b'[' => depth += 1,
+            b'}' | b']' => {
+                depth = depth.checked_sub(1)?;
+                if depth == 0 {
+                    return Some(i + 1);
+                }
+            }
+            q @ (b'"' | b'\'') => {
+                i += 1;
+                loop {
+                    let n = memchr::memchr2(q, b'\\', &data[i..limit])?;
+                    if data[i + n] == b'\\' {
+                        i += n + 2;
+                        if i > limit {
+                            return None;
+                        }
+                        continue;
+                    }
+                    i += n;
+                    break;
+                }
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+    None
+}
+
+/// Does `span` hold a code that can be an error (`code` then a nonzero number) or
+/// a WebSocket error event (which may carry none)?
+fn holds_code(span: &[u8]) -> bool {
+    let f = code_finder();
+    let mut from = 0;
+    while let Some(p) = f.find(&span[from..]) {
+        let hit = from + p;
+        if hit > 0 && matches!(span[hit - 1], b'c' | b'C') && code_follows(span, hit - 1) {
+            return true;
+        }
+        from = hit + 3;
+    }
+    memchr::memmem::find(span, b"error").is_some() && memchr::memmem::find(span, b"vent").is_some()
+}
+
+fn code_finder() -> &'static memchr::memmem::Finder<'static> {
+    static F: OnceLock<memchr::memmem::Finder<'static>> = OnceLock::new();
+    F.get_or_init(|| memchr::memmem::Finder::new(b"ode"))
+}
+
+/// After the word `code` at `at` (`code`, `Code`), does a number come that can be
+/// an error code: digits, not starting with 0, at most five before an optional
+/// `_` sub-code? Quotes, backslashes, spaces, `:`, `=` and `(` may come between.
+pub fn code_follows(data: &[u8], at: usize) -> bool {
+    let after = &data[(at + 4).min(data.len())..];
+    let skip = after
+        .iter()
+        .take(10)
+        .take_while(|c| matches!(c, b'"' | b'\'' | b'\\' | b' ' | b':' | b'=' | b'(' | b'\t'))
+        .count();
+    let digits = after[skip..]
+        .iter()
+        .take(7)
+        .take_while(|c| c.is_ascii_digit())
+        .count();
+    // "0" is success; no error code starts with 0.
+    (1..=5).contains(&digits) && after[skip] != b'0'
+}
+
+fn parse_bounded(data: &[u8], open: usize, limit: usize) -> Result<value::Parsed<'_>, Fail> {
     value::parse_at(&data[..limit], open)
 }
 

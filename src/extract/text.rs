@@ -57,7 +57,13 @@ fn lossy(b: &[u8]) -> String {
 /// An error written as exception text on the line `ls..le`.
 pub fn exception(data: &[u8], ls: usize, le: usize, ctx: &LineContext) -> Option<Found> {
     let line = &data[ls..le];
-    if !line.iter().any(u8::is_ascii_digit) || (ctx.foreign() && !ctx.okx()) {
+    // Cheap checks before any regex: a `code` word, or five digits before a colon.
+    let has_code_word = memchr::memmem::find(line, b"ode").is_some()
+        || memchr::memmem::find(line, b"ODE").is_some();
+    if !has_code_word && !five_digits_colon(line) {
+        return None;
+    }
+    if ctx.foreign() && !ctx.okx() {
         return None;
     }
     let found = |code: &[u8], msg: String, at: usize| {
@@ -73,7 +79,11 @@ pub fn exception(data: &[u8], ls: usize, le: usize, ctx: &LineContext) -> Option
             gave_up: super::RetryMark::None,
         })
     };
-    if let Some(c) = code_word().captures(line) {
+    if let Some(c) = has_code_word
+        .then(|| code_word().find(line))
+        .flatten()
+        .and_then(|m| code_word().captures_at(line, m.start()))
+    {
         let m = c.get(1)?;
         let code = std::str::from_utf8(m.as_bytes()).ok()?;
         if code_syntax_ok(code) && (kb::is_known(code) || ctx.okx() && plausible(code)) {
@@ -83,6 +93,9 @@ pub fn exception(data: &[u8], ls: usize, le: usize, ctx: &LineContext) -> Option
                 m.start(),
             );
         }
+        return None;
+    }
+    if !five_digits_colon(line) {
         return None;
     }
     for c in code_colon().captures_iter(line) {
@@ -106,6 +119,11 @@ pub fn exception(data: &[u8], ls: usize, le: usize, ctx: &LineContext) -> Option
         }
     }
     None
+}
+
+/// Somewhere in `line`, five digits then `:` (a `50102:message` candidate).
+pub fn five_digits_colon(line: &[u8]) -> bool {
+    memchr::memchr_iter(b':', line).any(|p| p >= 5 && line[p - 5..p].iter().all(u8::is_ascii_digit))
 }
 
 /// The message beside a `code=N` mention: after it (`(code=50113): Invalid Sign`),

@@ -3,26 +3,29 @@
 //! string (`{\"code\":...}`) and Go `%+v` struct dumps (`&{Event:error Code:60018}`).
 //!
 //! It works on bytes, keeps the byte offset of every key (so an event can name the
-//! line its code sits on, even in a body printed over many lines), and never
+//! line its code sits on, even in a body printed over many lines), borrows every key
+//! and string that holds no escape (the hot path allocates little), and never
 //! recurses deeper than [`MAX_DEPTH`].
+
+use std::borrow::Cow;
 
 /// Deepest nesting the parser follows before giving up on a body.
 pub const MAX_DEPTH: usize = 64;
 
 #[derive(Clone, Debug, PartialEq)]
-pub enum Value {
-    Str(String),
-    Num(String),
+pub enum Value<'a> {
+    Str(Cow<'a, str>),
+    Num(Cow<'a, str>),
     Bool(bool),
     Null,
-    Obj(Vec<Member>),
-    Arr(Vec<Value>),
+    Obj(Vec<Member<'a>>),
+    Arr(Vec<Value<'a>>),
 }
 
 #[derive(Clone, Debug, PartialEq)]
-pub struct Member {
-    pub key: String,
-    pub value: Value,
+pub struct Member<'a> {
+    pub key: Cow<'a, str>,
+    pub value: Value<'a>,
     /// Byte offset of the key in the input given to the parser.
     pub at: usize,
 }
@@ -40,8 +43,8 @@ pub enum Syntax {
 }
 
 #[derive(Debug)]
-pub struct Parsed {
-    pub value: Value,
+pub struct Parsed<'a> {
+    pub value: Value<'a>,
     /// Offset one past the closing brace.
     pub end: usize,
     pub syntax: Syntax,
@@ -55,8 +58,8 @@ pub enum Fail {
     Syntax,
 }
 
-impl Value {
-    pub fn as_obj(&self) -> Option<&[Member]> {
+impl<'a> Value<'a> {
+    pub fn as_obj(&self) -> Option<&[Member<'a>]> {
         match self {
             Value::Obj(m) => Some(m),
             _ => None,
@@ -66,20 +69,48 @@ impl Value {
     /// A scalar as text (strings, numbers, booleans); `None` for null and containers.
     pub fn scalar(&self) -> Option<String> {
         match self {
-            Value::Str(s) | Value::Num(s) => Some(s.clone()),
+            Value::Str(s) | Value::Num(s) => Some(s.to_string()),
             Value::Bool(b) => Some(b.to_string()),
             _ => None,
+        }
+    }
+
+    /// The same value, owning its text.
+    pub fn into_owned(self) -> Value<'static> {
+        match self {
+            Value::Str(s) => Value::Str(Cow::Owned(s.into_owned())),
+            Value::Num(s) => Value::Num(Cow::Owned(s.into_owned())),
+            Value::Bool(b) => Value::Bool(b),
+            Value::Null => Value::Null,
+            Value::Obj(ms) => Value::Obj(
+                ms.into_iter()
+                    .map(|m| Member {
+                        key: Cow::Owned(m.key.into_owned()),
+                        value: m.value.into_owned(),
+                        at: m.at,
+                    })
+                    .collect(),
+            ),
+            Value::Arr(items) => Value::Arr(items.into_iter().map(Value::into_owned).collect()),
         }
     }
 }
 
 /// Finds a member by key, ignoring ASCII case.
-pub fn get<'a>(obj: &'a [Member], key: &str) -> Option<&'a Member> {
+pub fn get<'m, 'a>(obj: &'m [Member<'a>], key: &str) -> Option<&'m Member<'a>> {
     obj.iter().find(|m| m.key.eq_ignore_ascii_case(key))
 }
 
+/// Text of bytes, borrowed when they are valid UTF-8.
+fn text(b: &[u8]) -> Cow<'_, str> {
+    match std::str::from_utf8(b) {
+        Ok(s) => Cow::Borrowed(s),
+        Err(_) => Cow::Owned(String::from_utf8_lossy(b).into_owned()),
+    }
+}
+
 /// Parses the object that opens at `b[start]` (`{`, or `&` of a Go `&{`).
-pub fn parse_at(b: &[u8], start: usize) -> Result<Parsed, Fail> {
+pub fn parse_at(b: &[u8], start: usize) -> Result<Parsed<'_>, Fail> {
     if b.get(start) == Some(&b'&') {
         return parse_go(b, start + 1);
     }
@@ -113,7 +144,7 @@ pub fn parse_at(b: &[u8], start: usize) -> Result<Parsed, Fail> {
     })
 }
 
-fn parse_escaped(b: &[u8], start: usize) -> Result<Parsed, Fail> {
+fn parse_escaped(b: &[u8], start: usize) -> Result<Parsed<'static>, Fail> {
     // Unescape `\"` and `\\` until the braces balance; map offsets back.
     let mut out = Vec::new();
     let mut map = Vec::new();
@@ -148,7 +179,7 @@ fn parse_escaped(b: &[u8], start: usize) -> Result<Parsed, Fail> {
     } else {
         map[parsed.end]
     };
-    let mut value = parsed.value;
+    let mut value = parsed.value.into_owned();
     remap(&mut value, &map);
     Ok(Parsed {
         value,
@@ -157,7 +188,7 @@ fn parse_escaped(b: &[u8], start: usize) -> Result<Parsed, Fail> {
     })
 }
 
-fn remap(v: &mut Value, map: &[usize]) {
+fn remap(v: &mut Value<'_>, map: &[usize]) {
     match v {
         Value::Obj(ms) => {
             for m in ms {
@@ -178,7 +209,7 @@ struct Parser<'a> {
     bare: bool,
 }
 
-impl Parser<'_> {
+impl<'a> Parser<'a> {
     fn ws(&mut self) {
         while self.i < self.b.len() && self.b[self.i].is_ascii_whitespace() {
             self.i += 1;
@@ -189,7 +220,7 @@ impl Parser<'_> {
         self.b.get(self.i).copied().ok_or(Fail::Truncated)
     }
 
-    fn value(&mut self) -> Result<Value, Fail> {
+    fn value(&mut self) -> Result<Value<'a>, Fail> {
         self.ws();
         match self.peek()? {
             b'{' => self.object(),
@@ -212,7 +243,7 @@ impl Parser<'_> {
         Ok(())
     }
 
-    fn object(&mut self) -> Result<Value, Fail> {
+    fn object(&mut self) -> Result<Value<'a>, Fail> {
         self.enter()?;
         let mut members = Vec::new();
         loop {
@@ -245,7 +276,7 @@ impl Parser<'_> {
                     {
                         self.i += 1;
                     }
-                    String::from_utf8_lossy(&self.b[s..self.i]).into_owned()
+                    text(&self.b[s..self.i])
                 }
                 _ => return Err(Fail::Syntax),
             };
@@ -271,7 +302,7 @@ impl Parser<'_> {
         }
     }
 
-    fn array(&mut self) -> Result<Value, Fail> {
+    fn array(&mut self) -> Result<Value<'a>, Fail> {
         self.enter()?;
         let mut items = Vec::new();
         loop {
@@ -298,8 +329,20 @@ impl Parser<'_> {
         }
     }
 
-    fn string(&mut self, quote: u8) -> Result<String, Fail> {
+    fn string(&mut self, quote: u8) -> Result<Cow<'a, str>, Fail> {
         self.i += 1;
+        // Fast path: no escape before the closing quote, so the text is borrowed.
+        let start = self.i;
+        let b: &'a [u8] = self.b;
+        match memchr::memchr3(quote, b'\\', b'\n', &b[start..]) {
+            None => return Err(Fail::Truncated),
+            Some(n) if b[start + n] == quote => {
+                self.i = start + n + 1;
+                return Ok(text(&b[start..start + n]));
+            }
+            Some(n) if b[start + n] == b'\n' => return Err(Fail::Syntax),
+            Some(_) => {}
+        }
         let mut out: Vec<u8> = Vec::new();
         loop {
             let c = self.peek()?;
@@ -349,7 +392,7 @@ impl Parser<'_> {
                 other => out.push(other),
             }
         }
-        Ok(String::from_utf8_lossy(&out).into_owned())
+        Ok(Cow::Owned(String::from_utf8_lossy(&out).into_owned()))
     }
 
     fn hex(&mut self, n: usize) -> Result<u32, Fail> {
@@ -360,7 +403,7 @@ impl Parser<'_> {
         Ok(v)
     }
 
-    fn bare_value(&mut self) -> Result<Value, Fail> {
+    fn bare_value(&mut self) -> Result<Value<'a>, Fail> {
         let s = self.i;
         while self.i < self.b.len() && !matches!(self.b[self.i], b',' | b'}' | b']' | b'\n') {
             self.i += 1;
@@ -368,12 +411,15 @@ impl Parser<'_> {
         if self.i >= self.b.len() {
             return Err(Fail::Truncated);
         }
-        let word = String::from_utf8_lossy(&self.b[s..self.i]);
-        let word = word.trim();
+        let b: &'a [u8] = self.b;
+        let word = match text(&b[s..self.i]) {
+            Cow::Borrowed(w) => Cow::Borrowed(w.trim()),
+            Cow::Owned(w) => Cow::Owned(w.trim().to_string()),
+        };
         if word.is_empty() {
             return Err(Fail::Syntax);
         }
-        Ok(match word {
+        Ok(match word.as_ref() {
             "true" => Value::Bool(true),
             "false" => Value::Bool(false),
             "True" => {
@@ -392,16 +438,16 @@ impl Parser<'_> {
             w if w.starts_with(|c: char| c == '-' || c.is_ascii_digit())
                 && w.parse::<f64>().is_ok() =>
             {
-                Value::Num(w.to_string())
+                Value::Num(word)
             }
-            w => Value::Str(w.to_string()),
+            _ => Value::Str(word),
         })
     }
 }
 
 /// Go's `%+v` of a struct: `{Event:error Msg:some text Code:60018 Args:[] ID:}`.
 /// Field names are capitalised words before a colon; values run to the next field.
-fn parse_go(b: &[u8], open: usize) -> Result<Parsed, Fail> {
+fn parse_go(b: &[u8], open: usize) -> Result<Parsed<'_>, Fail> {
     if b.get(open) != Some(&b'{') {
         return Err(Fail::Syntax);
     }
@@ -449,16 +495,17 @@ fn parse_go(b: &[u8], open: usize) -> Result<Parsed, Fail> {
         let ve = starts
             .get(n + 1)
             .map_or(body.len(), |&(s, _)| s.saturating_sub(1));
-        let raw = String::from_utf8_lossy(&body[vs..ve.max(vs)])
-            .trim()
-            .to_string();
+        let raw = match text(&body[vs..ve.max(vs)]) {
+            Cow::Borrowed(r) => Cow::Borrowed(r.trim()),
+            Cow::Owned(r) => Cow::Owned(r.trim().to_string()),
+        };
         let value = if raw.is_empty() || raw == "<nil>" {
             Value::Null
         } else {
             Value::Str(raw)
         };
         members.push(Member {
-            key: String::from_utf8_lossy(&body[ks..ke]).into_owned(),
+            key: text(&body[ks..ke]),
             value,
             at: open + 1 + ks,
         });
@@ -474,7 +521,7 @@ fn parse_go(b: &[u8], open: usize) -> Result<Parsed, Fail> {
 mod tests {
     use super::*;
 
-    fn obj(s: &str) -> (Vec<Member>, Syntax) {
+    fn obj(s: &str) -> (Vec<Member<'_>>, Syntax) {
         let p = parse_at(s.as_bytes(), s.find(['{', '&']).unwrap()).unwrap();
         match p.value {
             Value::Obj(m) => (m, p.syntax),

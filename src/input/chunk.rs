@@ -44,10 +44,20 @@ fn read_at(f: &File, buf: &mut [u8], off: u64) -> io::Result<usize> {
 
 /// Reads `[off, off+len)` fully, or less at end of file.
 pub fn read_full(f: &File, off: u64, len: usize) -> io::Result<Vec<u8>> {
-    let mut buf = vec![0u8; len];
+    let mut buf = Vec::new();
+    read_into(f, off, len, &mut buf)?;
+    Ok(buf)
+}
+
+/// Reads `[off, off+len)` into `buf` (reused: it is not cleared to zeros first),
+/// fully or less at end of file.
+fn read_into(f: &File, off: u64, len: usize, buf: &mut Vec<u8>) -> io::Result<()> {
+    if buf.len() < len {
+        buf.resize(len, 0);
+    }
     let mut got = 0;
     while got < len {
-        match read_at(f, &mut buf[got..], off + got as u64) {
+        match read_at(f, &mut buf[got..len], off + got as u64) {
             Ok(0) => break,
             Ok(n) => got += n,
             Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
@@ -55,7 +65,7 @@ pub fn read_full(f: &File, off: u64, len: usize) -> io::Result<Vec<u8>> {
         }
     }
     buf.truncate(got);
-    Ok(buf)
+    Ok(())
 }
 
 /// The nominal ranges `[a, b)` of a file of `len` bytes.
@@ -67,14 +77,21 @@ pub fn ranges(len: u64, chunk: usize) -> Vec<(u64, u64)> {
 }
 
 /// The whole records that start in the range `[a, b)` of a file whose size at open
-/// was `len`. A file that is shorter now is an error ("shrank"); one that grew is
-/// read up to `len`.
-pub fn read_range(f: &File, a: u64, b: u64, len: u64, max: usize) -> io::Result<Vec<u8>> {
+/// was `len`, read into `buf`; returns where they lie in `buf`. A file that is
+/// shorter now is an error ("shrank"); one that grew is read up to `len`.
+pub fn read_range(
+    f: &File,
+    a: u64,
+    b: u64,
+    len: u64,
+    max: usize,
+    buf: &mut Vec<u8>,
+) -> io::Result<std::ops::Range<usize>> {
     // Read from one byte early, to see whether `a` itself starts a line.
     let base = a.saturating_sub(1);
     let mut want = ((b - base) as usize + OVERHANG).min((len - base) as usize);
     loop {
-        let buf = read_full(f, base, want)?;
+        read_into(f, base, want, buf)?;
         if buf.len() < want {
             return Err(io::Error::other(format!(
                 "file shrank while being read (had {len} bytes, ended at {})",
@@ -85,21 +102,13 @@ pub fn read_range(f: &File, a: u64, b: u64, len: u64, max: usize) -> io::Result<
         let start = if a == 0 {
             Some(0)
         } else {
-            find_cut(&buf, (a - base) as usize, eof)
+            find_cut(buf, (a - base) as usize, eof)
         };
-        let end = find_cut(&buf, (b - base) as usize, eof);
+        let end = find_cut(buf, (b - base) as usize, eof);
         match (start, end) {
-            (Some(s), Some(e)) => {
-                let mut buf = buf;
-                if s >= e {
-                    return Ok(Vec::new());
-                }
-                buf.truncate(e);
-                buf.drain(..s);
-                return Ok(buf);
-            }
+            (Some(s), Some(e)) => return Ok(s..e.max(s)),
             // A range inside one huge record, owned by the range where it starts.
-            (None, _) if eof => return Ok(Vec::new()),
+            (None, _) if eof => return Ok(0..0),
             _ if want >= max => {
                 return Err(io::Error::other(format!(
                     "a line or record longer than {} MiB (at byte {a}); raise --max-record",
@@ -233,7 +242,9 @@ mod tests {
         for size in 1..=TEXT.len() + 1 {
             let mut all = Vec::new();
             for (a, b) in ranges(len, size) {
-                let part = read_range(f.as_file(), a, b, len, 1 << 20).unwrap();
+                let mut buf = Vec::new();
+                let r = read_range(f.as_file(), a, b, len, 1 << 20, &mut buf).unwrap();
+                let part = buf[r].to_vec();
                 if !part.is_empty() {
                     assert!(
                         !is_continuation(&part),

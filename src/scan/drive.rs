@@ -69,6 +69,11 @@ pub struct SourceReport {
 
 const HEAD: usize = 8 * 1024;
 
+thread_local! {
+    /// Each worker's read buffer, reused from chunk to chunk.
+    static BUF: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
+}
+
 /// Scans one source, handing each event to `sink` in input order.
 pub fn scan_source(
     idx: usize,
@@ -135,14 +140,18 @@ fn scan_path(
             .par_iter()
             .enumerate()
             .map(|(k, &(a, b))| {
-                let data = chunk::read_range(&file, a, b, len, cfg.max_record)?;
-                if w == 0 && k == 0 {
-                    if let Some(p) = binary_problem(&data, cfg) {
-                        return Err(io::Error::other(p));
+                BUF.with(|buf| {
+                    let mut buf = buf.borrow_mut();
+                    let r = chunk::read_range(&file, a, b, len, cfg.max_record, &mut buf)?;
+                    let data = &buf[r];
+                    if w == 0 && k == 0 {
+                        if let Some(p) = binary_problem(data, cfg) {
+                            return Err(io::Error::other(p));
+                        }
                     }
-                }
-                cfg.progress.add(b - a);
-                Ok((scan_chunk(&data, &cfg.opts), data.len() as u64))
+                    cfg.progress.add(b - a);
+                    Ok((scan_chunk(data, &cfg.opts), data.len() as u64))
+                })
             })
             .collect();
         for s in scans {

@@ -189,29 +189,27 @@ pub fn scan_chunk(data: &[u8], opts: &ScanOptions) -> ChunkScan {
     out
 }
 
-/// The cheap check at a hit, before any parsing: after `code` must come a code
-/// that can be an error (digits, not "0", not negative, at most five digits before
-/// an optional `_` sub-code); after the other literals, anything.
+/// The cheap check at a hit, before any parsing. After `code`/`Code`: a code that
+/// can be an error ([`extract::code_follows`]). After `okx {`: a body with no `code`
+/// key (one with a code is decided at its `code` hit). After `xception`: five
+/// digits and a colon (`50102:Timestamp ...`) or a `code` word later on the line.
 fn worth_a_look(data: &[u8], hit: usize, literal: usize) -> bool {
-    if literal > 1 {
-        return true;
+    match literal {
+        0 | 1 => extract::code_follows(data, hit),
+        2 | 3 => {
+            let rest = rest_of_line(data, hit);
+            memchr::memmem::find(rest, b"ode").is_none()
+        }
+        _ => {
+            let rest = rest_of_line(data, hit);
+            extract::text::five_digits_colon(rest) || memchr::memmem::find(rest, b"ode").is_some()
+        }
     }
-    let after = &data[(hit + 4).min(data.len())..];
-    let skip = after
-        .iter()
-        .take(10)
-        .take_while(|c| matches!(c, b'"' | b'\'' | b'\\' | b' ' | b':' | b'=' | b'(' | b'\t'))
-        .count();
-    let digits = after[skip..]
-        .iter()
-        .take(7)
-        .take_while(|c| c.is_ascii_digit())
-        .count();
-    if digits == 0 || digits > 5 {
-        return false;
-    }
-    // "0" is success; no error code starts with 0.
-    after[skip] != b'0'
+}
+
+fn rest_of_line(data: &[u8], hit: usize) -> &[u8] {
+    let end = memchr::memchr(b'\n', &data[hit..]).map_or(data.len(), |n| hit + n);
+    &data[hit..end]
 }
 
 /// Counts newlines up to a position, moving forward (or back) from the last one.
