@@ -210,10 +210,11 @@ fn log_text_is_escaped_in_html_and_markdown() {
     let md = text(&run(&["--tz", "UTC"], dir.path()));
     let head = table(&md, "Headline");
     assert_eq!(head[0][5], "&lt;script&gt;alert(1)&lt;/script&gt;");
-    // Raw only inside the sample's fenced code block.
-    let fenced = md.split("```text\n").nth(1).unwrap();
-    assert!(fenced.starts_with("2026-11-22 18:00:00,000 - bot - ERROR - okx"));
-    assert_eq!(md.matches("<script>").count(), 1);
+    // Nowhere raw, not even in the sample, which is a `<pre>` block.
+    assert!(!md.contains("<script"), "{md}");
+    assert!(md.contains(
+        "<pre>2026-11-22 18:00:00,000 - bot - ERROR - okx {\"code\":\"50113\",\"msg\":\"&lt;script&gt;alert(1)&lt;/script&gt;\"}</pre>"
+    ));
 }
 
 #[test]

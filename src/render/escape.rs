@@ -64,13 +64,24 @@ pub fn md_code(s: &str) -> String {
     format!("{fence}{pad}{}{pad}{fence}", t.replace('|', "\\|"))
 }
 
-/// A fenced markdown code block: control characters shown, and a fence longer than
-/// any run of backticks inside, so the text cannot close it.
-pub fn md_block(s: &str) -> String {
+/// One line of log text as a markdown `<pre>` block: shown exactly (monospace, no
+/// markdown inside) by renderers, with `&`, `<` and `>` escaped so that no tag can
+/// pass, and control characters shown.
+pub fn md_pre(s: &str) -> String {
     let t = terminal(s);
-    let longest = t.split(|c| c != '`').map(str::len).max().unwrap_or(0);
-    let fence = "`".repeat(longest.max(2) + 1);
-    format!("{fence}text\n{t}\n{fence}")
+    let mut out = String::with_capacity(t.len() + 11);
+    out.push_str("<pre>");
+    for c in t.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '\n' | '\r' => out.push(' '),
+            _ => out.push(c),
+        }
+    }
+    out.push_str("</pre>");
+    out
 }
 
 /// HTML text or attribute value.
@@ -117,7 +128,9 @@ mod tests {
         assert_eq!(csv_cell("Invalid Sign"), "Invalid Sign");
         assert_eq!(md_code("a`b"), "``a`b``");
         assert_eq!(md_code("x|y"), "`x\\|y`");
-        assert_eq!(md_block("a"), "```text\na\n```");
-        assert_eq!(md_block("x ```` y"), "`````text\nx ```` y\n`````");
+        assert_eq!(
+            md_pre("{\"msg\":\"<script>a&b</script>\"}\x1b"),
+            "<pre>{\"msg\":\"&lt;script&gt;a&amp;b&lt;/script&gt;\"}\\x1b</pre>"
+        );
     }
 }

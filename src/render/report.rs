@@ -7,7 +7,7 @@
 //! [`RenderCtx::text`] first. What to show and in which order was decided in
 //! [`crate::aggregate::report`].
 
-use super::escape::{html, md_block, md_cell, md_code};
+use super::escape::{html, md_cell, md_code, md_pre};
 use super::{human_bytes, thousands, RenderCtx};
 use crate::aggregate::report::{Burst, Diagnosis, Offset, Place, Report, Row, Timeline};
 use crate::cli::ReportFormat;
@@ -534,7 +534,7 @@ fn markdown_diagnoses(o: &mut String, r: &Report, ctx: &RenderCtx) {
             row.stats.category,
             md_code(&place(ctx, p))
         );
-        let _ = writeln!(o, "{}", md_block(&text));
+        let _ = writeln!(o, "{}", md_pre(&text));
     }
 }
 
