@@ -171,6 +171,18 @@ fn window_size() -> usize {
     (rayon::current_num_threads() * 4).max(2)
 }
 
+/// What the reader thread hands to the scanning side.
+enum Piece {
+    Chunk(Vec<u8>),
+    /// A read or decompression error, after this many bytes of output.
+    Failed(io::Error, u64),
+    /// A record longer than the cap had to be cut.
+    Oversized,
+}
+
+/// Scans a stream: a reader thread reads (and decompresses) chunks into a bounded
+/// channel while windows of chunks are scanned in parallel, so reading and scanning
+/// overlap and memory stays bounded by the channel and the window.
 fn scan_stream<R: Read + Send>(
     reader: R,
     format: Option<Format>,
@@ -187,60 +199,78 @@ fn scan_stream<R: Read + Send>(
         None => decompress::open_stream(reader).map_err(|e| describe(&e))?,
     };
     rep.stats.compressed = format.map(Format::name);
-    let mut chunker = StreamChunker::new(reader, cfg.chunk_size, cfg.max_record);
     let window = window_size();
-    let mut first = true;
-    loop {
-        let mut batch = Vec::with_capacity(window);
-        let mut failed = None;
-        while batch.len() < window {
-            match chunker.next_chunk() {
-                Ok(Some(c)) => batch.push(c),
-                Ok(None) => break,
-                Err(e) => {
-                    failed = Some(e);
-                    break;
+    std::thread::scope(|scope| {
+        let (tx, rx) = std::sync::mpsc::sync_channel::<Piece>(window);
+        scope.spawn(move || {
+            let mut chunker = StreamChunker::new(reader, cfg.chunk_size, cfg.max_record);
+            loop {
+                let piece = match chunker.next_chunk() {
+                    Ok(Some(c)) => Piece::Chunk(c),
+                    Ok(None) => break,
+                    Err(e) => Piece::Failed(e, chunker.offset),
+                };
+                let last = matches!(piece, Piece::Failed(..));
+                if tx.send(piece).is_err() || last {
+                    return;
                 }
             }
-        }
-        if first {
-            first = false;
-            if let Some(p) = batch.first().and_then(|c| binary_problem(c, cfg)) {
-                return Err(p);
+            if chunker.oversized {
+                let _ = tx.send(Piece::Oversized);
+            }
+        });
+        let mut first = true;
+        loop {
+            let mut batch = Vec::with_capacity(window);
+            let mut end = None;
+            while batch.len() < window {
+                match rx.recv() {
+                    Ok(Piece::Chunk(c)) => batch.push(c),
+                    Ok(other) => {
+                        end = Some(other);
+                        break;
+                    }
+                    Err(_) => break,
+                }
+            }
+            if first {
+                first = false;
+                if let Some(p) = batch.first().and_then(|c| binary_problem(c, cfg)) {
+                    return Err(p);
+                }
+            }
+            let done = batch.len() < window;
+            let scans: Vec<ChunkScan> =
+                batch.par_iter().map(|c| scan_chunk(c, &cfg.opts)).collect();
+            for (cs, c) in scans.into_iter().zip(&batch) {
+                rep.stats.bytes += c.len() as u64;
+                if format.is_none() {
+                    cfg.progress.add(c.len() as u64);
+                }
+                merger.merge(cs, &mut |e| sink(e, &mut rep.stats));
+            }
+            match end {
+                Some(Piece::Failed(e, offset)) => {
+                    return Err(match format {
+                        Some(f) => format!(
+                            "{} data is corrupt or truncated after {offset} bytes of output ({}); events before it were counted",
+                            f.name(),
+                            describe(&e)
+                        ),
+                        None => format!("read failed after {offset} bytes ({})", describe(&e)),
+                    });
+                }
+                Some(Piece::Oversized) => {
+                    return Err(format!(
+                        "a line longer than {} MiB was cut into pieces; an error body across a cut may be missed",
+                        cfg.max_record >> 20
+                    ));
+                }
+                _ if done => return Ok(()),
+                _ => {}
             }
         }
-        let ended = batch.len() < window;
-        let scans: Vec<ChunkScan> = batch.par_iter().map(|c| scan_chunk(c, &cfg.opts)).collect();
-        for (cs, c) in scans.into_iter().zip(&batch) {
-            rep.stats.bytes += c.len() as u64;
-            if format.is_none() {
-                cfg.progress.add(c.len() as u64);
-            }
-            merger.merge(cs, &mut |e| sink(e, &mut rep.stats));
-        }
-        if let Some(e) = failed {
-            let what = match format {
-                Some(f) => format!(
-                    "{} data is corrupt or truncated after {} bytes of output ({}); events before it were counted",
-                    f.name(),
-                    chunker.offset,
-                    describe(&e)
-                ),
-                None => format!("read failed after {} bytes ({})", chunker.offset, describe(&e)),
-            };
-            return Err(what);
-        }
-        if ended {
-            break;
-        }
-    }
-    if chunker.oversized {
-        return Err(format!(
-            "a line longer than {} MiB was cut into pieces; an error body across a cut may be missed",
-            cfg.max_record >> 20
-        ));
-    }
-    Ok(())
+    })
 }
 
 /// Reports compressed bytes read to the progress bar.
