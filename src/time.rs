@@ -122,7 +122,10 @@ impl Zone {
             Zone::Utc => "UTC".into(),
             Zone::Fixed(o) => o.to_string(),
             Zone::Named(tz) => tz.name().into(),
-            Zone::Local => "local".into(),
+            Zone::Local => format!(
+                "local, UTC{}",
+                self.offset_at(chrono::Utc::now().timestamp_millis())
+            ),
         }
     }
 }
