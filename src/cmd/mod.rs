@@ -159,8 +159,17 @@ impl Output {
                     .parent()
                     .filter(|d| !d.as_os_str().is_empty())
                     .unwrap_or(Path::new("."));
+                // A replaced file keeps its mode; a new one is readable by all (as a
+                // file written in place with the usual umask would be), not 0600.
+                let mode = std::fs::metadata(p)
+                    .map(|m| m.permissions())
+                    .unwrap_or_else(|_| default_permissions());
+                let tmp = tempfile::Builder::new()
+                    .prefix(".okxscan-")
+                    .permissions(mode)
+                    .tempfile_in(dir)?;
                 Ok(Output::File {
-                    tmp: tempfile::NamedTempFile::new_in(dir)?,
+                    tmp,
                     path: p.to_path_buf(),
                 })
             }
@@ -194,4 +203,17 @@ impl Write for Output {
             Output::File { tmp, .. } => tmp.flush(),
         }
     }
+}
+
+#[cfg(unix)]
+fn default_permissions() -> std::fs::Permissions {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::Permissions::from_mode(0o644)
+}
+
+#[cfg(not(unix))]
+fn default_permissions() -> std::fs::Permissions {
+    std::fs::metadata(".")
+        .map(|m| m.permissions())
+        .expect("current directory")
 }

@@ -353,6 +353,10 @@ impl Walk<'_, '_> {
                     let before = self.out.len();
                     self.walk(&p.value, p.syntax, depth + 1);
                     self.base = saved;
+                    if saved.is_some() {
+                        // Deeper levels of escaping: the outermost string decides.
+                        return;
+                    }
                     // A body repeated in another string of the same record (an
                     // exception's `message` and its `stack`) is one response.
                     let keys: Vec<(String, String)> = self.out[before..]
@@ -495,10 +499,11 @@ impl Walk<'_, '_> {
         if msg.is_empty() || !self.ctx.okx_prefix(self.prefix) || self.base.is_some() {
             return false;
         }
-        let content = if get(m, "error_message").is_some() {
-            Shape::V3
-        } else {
+        // v5 bodies say `msg`; legacy v3 ones `error_message` or only `message`.
+        let content = if get(m, "msg").is_some() {
             Shape::V5
+        } else {
+            Shape::V3
         };
         let at = self.body.0;
         self.emit(String::new(), msg, self.shape(syntax, content), at);
@@ -599,9 +604,10 @@ mod tests {
             ("{'code': '51008', 'msg': 'Order failed', 'data': [], 'ok': True}", "51008", "Order failed", Shape::PythonDict),
             ("2023 onMessage { event: 'error', msg: 'Please log in', code: '60011' }", "60011", "Please log in", Shape::JsObject),
             ("[Error]\t&{Event:error Msg:Wrong URL or channel:candle1m doesn't exist. Op: Code:60018 Args:[] Arg:<nil> Data:[] ID:}", "60018", "Wrong URL or channel:candle1m doesn't exist.", Shape::GoStruct),
-            (r#"ccxt.base.errors.ExchangeError: okx {"message":"An unexpected error occurred"}"#, "", "An unexpected error occurred", Shape::V5),
+            (r#"ccxt.base.errors.ExchangeError: okx {"message":"An unexpected error occurred"}"#, "", "An unexpected error occurred", Shape::V3),
             (r#"{"code":500,"data":{},"detailMsg":"","error_code":"500","error_message":"Internal Server Error","msg":"Internal Server Error"}"#, "500", "Internal Server Error", Shape::V5),
             (r#"{"level":"error","err":{"message":"okx {\"code\":\"50011\",\"msg\":\"x\"}","stack":"RateLimitExceeded: okx {\"code\":\"50011\",\"msg\":\"x\"}\n at f"}}"#, "50011", "x", Shape::V5),
+            (r#"{"payload":"{\"body\":\"{\\\"code\\\":\\\"50113\\\",\\\"msg\\\":\\\"Invalid Sign\\\"}\"}"}"#, "50113", "Invalid Sign", Shape::V5),
             (r#"{"code":"50004","data":[],"msg":"API endpoint request timeout "}, 400"#, "50004", "API endpoint request timeout ", Shape::V5),
         ];
         for (line, code, msg, shape) in cases {
