@@ -125,17 +125,26 @@ pub(crate) fn value_after(b: &[u8], mut i: usize) -> Option<(usize, usize)> {
     while b.get(i) == Some(&b' ') {
         i += 1;
     }
-    match b.get(i) {
-        Some(b':') => i += 1,
+    // `&` ends a value in a query string (`key=...&sign=...`), not in a header.
+    let query = match b.get(i) {
+        Some(b':') => {
+            i += 1;
+            false
+        }
         Some(b'=') => {
             i += 1;
             if b.get(i) == Some(&b'>') {
                 i += 1;
             }
+            true
         }
         _ => return None,
-    }
+    };
     while b.get(i) == Some(&b' ') {
+        i += 1;
+    }
+    // A Python bytes value: `b'...'`.
+    if b.get(i) == Some(&b'b') && matches!(b.get(i + 1), Some(b'\'' | b'"')) {
         i += 1;
     }
     let start_q = i;
@@ -158,20 +167,10 @@ pub(crate) fn value_after(b: &[u8], mut i: usize) -> Option<(usize, usize)> {
     let vs = i;
     let mut j = i;
     while j < b.len()
+        && !(query && b[j] == b'&')
         && !matches!(
             b[j],
-            b' ' | b'\t'
-                | b'\r'
-                | b'\n'
-                | b','
-                | b';'
-                | b'&'
-                | b'}'
-                | b']'
-                | b')'
-                | b'"'
-                | b'\''
-                | b'\\'
+            b' ' | b'\t' | b'\r' | b'\n' | b',' | b';' | b'}' | b']' | b')' | b'"' | b'\'' | b'\\'
         )
     {
         j += 1;
@@ -203,6 +202,8 @@ mod tests {
             format!(r#"{{"msg":"{{\"apiKey\":\"{KEY}\",\"sign\":\"{SIGN}\"}}"}}"#),
             format!("GET /api?api_key={KEY}&signature={SIGN} HTTP/1.1"),
             format!("{{ apiKey: '{KEY}', secret: \"pass word with spaces\" }}"),
+            format!("{{'OK-ACCESS-SIGN': b'{SIGN}', 'OK-ACCESS-KEY': b\"{KEY}\"}}"),
+            "OK-ACCESS-PASSPHRASE: Tr0ub4dor&3horse-and-more".to_string(),
         ];
         for l in &lines {
             let out = redact(l);
@@ -212,6 +213,7 @@ mod tests {
                 "C0FFEE5EC12E7ABCDEF0123456789AB",
                 "Tr0ub4dor&3horse",
                 "pass word with spaces",
+                "&3horse-and-more",
             ] {
                 assert!(!leaks(&out, s) || !l.contains(s), "{l}\n-> {out}");
             }

@@ -372,7 +372,11 @@ fn json_field_time(line: &[u8], zone: &Zone) -> Option<i64> {
                     }
                     j += 1;
                 }
-                let key = &line[s..j.min(line.len())];
+                if j >= line.len() {
+                    // A string that does not end: no field to read.
+                    return None;
+                }
+                let key = &line[s..j];
                 i = j + 1;
                 if depth == 1 && KEYS.contains(&key) {
                     let mut k = i;
@@ -532,6 +536,25 @@ mod tests {
             "12345 apples",
         ] {
             assert_eq!(line_time(line.as_bytes(), &z), None, "{line}");
+        }
+    }
+
+    #[test]
+    fn a_json_line_cut_after_a_time_key_does_not_panic() {
+        for line in [
+            &b"{\"ts"[..],
+            b"{\"@timestamp",
+            b"{\"ts\"",
+            b"{\"ts\":",
+            b"{\"ts\\",
+            b"{\"time\":\"",
+        ] {
+            assert_eq!(
+                line_time(line, &Zone::Utc),
+                None,
+                "{}",
+                String::from_utf8_lossy(line)
+            );
         }
     }
 

@@ -17,6 +17,9 @@ use context::LineContext;
 use std::sync::OnceLock;
 use value::{get, Fail, Member, Syntax, Value};
 
+/// Openers (`{`) tried on one line before the rest is left alone.
+const MAX_OPENERS: usize = 256;
+
 /// How far back and forward a body printed over several lines may reach.
 pub const MAX_RECORD_BYTES: usize = 256 * 1024;
 const MAX_RECORD_LINES: usize = 2000;
@@ -91,9 +94,10 @@ fn next_line(data: &[u8], end: usize) -> usize {
 /// A line that continues a record begun above it: indented, or a closing bracket,
 /// or a quoted key of a body printed without indentation.
 pub fn is_continuation(line: &[u8]) -> bool {
+    // A blank line continues too: bodies printed over many lines may hold one.
     matches!(
         line.first(),
-        Some(b' ' | b'\t' | b'}' | b']' | b')' | b'"' | b'\'')
+        Some(b' ' | b'\t' | b'}' | b']' | b')' | b'"' | b'\'' | b'\n' | b'\r')
     )
 }
 
@@ -146,7 +150,13 @@ fn extract_from(data: &[u8], ls: usize, out: &mut Vec<Found>) -> usize {
     let mut record_end = le;
     let mut saw_body = false;
     let mut i = ls;
+    let mut tries = 0;
     while let Some(off) = memchr::memchr(b'{', &data[i..le]) {
+        // A line of thousands of stray braces is not thousands of bodies.
+        tries += 1;
+        if tries > MAX_OPENERS {
+            break;
+        }
         let mut open = i + off;
         if open > ls && data[open - 1] == b'&' {
             open -= 1;
@@ -167,9 +177,11 @@ fn extract_from(data: &[u8], ls: usize, out: &mut Vec<Found>) -> usize {
         }
         let single = parse_bounded(data, open, le);
         let parsed = match single {
+            // Open at the end of the line: a body printed over several lines, or one
+            // cut short (then the indented line after it is a stack frame, say).
             Err(Fail::Truncated) if is_continuation(&data[next_line(data, le)..]) => {
                 let lim = (open + MAX_RECORD_BYTES).min(data.len());
-                parse_bounded(data, open, lim)
+                parse_bounded(data, open, lim).map_err(|_| Fail::Truncated)
             }
             other => other,
         };
@@ -231,7 +243,12 @@ fn skip_object(data: &[u8], open: usize, limit: usize) -> Option<usize> {
     let mut i = open;
     while i < limit {
         match data[i] {
-            b'{' | b'[' => depth += 1,
+            b'{' | b'[' => {
+                depth += 1;
+                if depth > value::MAX_DEPTH {
+                    return None;
+                }
+            }
             b'}' | b']' => {
                 depth = depth.checked_sub(1)?;
                 if depth == 0 {

@@ -3,14 +3,16 @@
 //! before an indented or closing line, which would split a body printed over several
 //! lines. Files are read by ranges (`pread`), streams in order.
 //!
-//! Where a cut falls is decided from the bytes alone (relative to the nominal range
-//! boundary), so two neighbouring ranges agree on it without talking to each other.
+//! Where a cut falls is decided from the bytes alone (a record start is one wherever
+//! the search began), so neighbouring ranges agree on it without talking to each
+//! other, and a range that holds no record start is empty without reading further.
 
 use crate::extract::is_continuation;
 use std::fs::File;
 use std::io::{self, Read};
 
-/// After this many bytes of continuation lines, any line start will do.
+/// In a stream, after this many bytes of continuation lines any line start will do
+/// (memory stays bounded); files need no such fallback.
 const FALLBACK: usize = 1 << 20;
 /// How much beyond a range's end is read at first to find its cut.
 const OVERHANG: usize = 64 * 1024;
@@ -24,7 +26,7 @@ fn find_cut(buf: &[u8], pos: usize, eof: bool) -> Option<usize> {
         if p >= buf.len() {
             return eof.then_some(buf.len());
         }
-        if !is_continuation(&buf[p..]) || p - pos > FALLBACK {
+        if !is_continuation(&buf[p..]) {
             return Some(p);
         }
         from = p;
@@ -89,7 +91,8 @@ pub fn read_range(
 ) -> io::Result<std::ops::Range<usize>> {
     // Read from one byte early, to see whether `a` itself starts a line.
     let base = a.saturating_sub(1);
-    let mut want = ((b - base) as usize + OVERHANG).min((len - base) as usize);
+    let span = (b - base) as usize;
+    let mut want = (span + OVERHANG).min((len - base) as usize);
     loop {
         read_into(f, base, want, buf)?;
         if buf.len() < want {
@@ -99,23 +102,26 @@ pub fn read_range(
             )));
         }
         let eof = base + buf.len() as u64 >= len;
+        // The record that opens this range must start in [a, b); when none does, the
+        // range lies inside a record owned by an earlier range, and is empty.
         let start = if a == 0 {
-            Some(0)
+            0
         } else {
-            find_cut(buf, (a - base) as usize, eof)
+            let head = &buf[..(span + 1).min(buf.len())];
+            match find_cut(head, (a - base) as usize, eof && head.len() == buf.len()) {
+                Some(p) if p < span && p < buf.len() => p,
+                _ => return Ok(0..0),
+            }
         };
-        let end = find_cut(buf, (b - base) as usize, eof);
-        match (start, end) {
-            (Some(s), Some(e)) => return Ok(s..e.max(s)),
-            // A range inside one huge record, owned by the range where it starts.
-            (None, _) if eof => return Ok(0..0),
-            _ if want >= max => {
+        match find_cut(buf, span, eof) {
+            Some(e) => return Ok(start..e.max(start)),
+            None if want >= max => {
                 return Err(io::Error::other(format!(
                     "a line or record longer than {} MiB (at byte {a}); raise --max-record",
                     max >> 20
                 )))
             }
-            _ => want = (want * 2).min((len - base) as usize).min(max.max(want + 1)),
+            None => want = (want * 2).min((len - base) as usize).min(max.max(want + 1)),
         }
     }
 }

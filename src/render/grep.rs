@@ -101,7 +101,7 @@ fn row<'a>(ctx: &'a RenderCtx, ev: &'a Event) -> Row<'a> {
         code: &ev.code,
         category: info.category.as_str(),
         api: info.api.as_str(),
-        message: ctx.text(&ev.message).into_owned(),
+        message: terminal(&ctx.text(&ev.message)).into_owned(),
         shape: ev.shape.as_str(),
         partial: ev.partial,
     }

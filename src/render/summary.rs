@@ -240,7 +240,7 @@ fn json(out: &mut dyn Write, agg: &Aggregate, ctx: &RenderCtx) -> io::Result<()>
                 known: i.known,
                 severity: i.severity(),
                 retry: i.retry(),
-                message: ctx.text(s.message()).into_owned(),
+                message: super::escape::terminal(&ctx.text(s.message())).into_owned(),
                 official_message: i.message(),
                 remedy: i.remedy(),
                 partial: s.partial,

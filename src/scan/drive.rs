@@ -121,6 +121,11 @@ fn scan_path(
     sink: &mut Counting<'_>,
 ) -> Result<(), String> {
     let (file, len) = open_file(path).map_err(|e| describe(&e))?;
+    if !file.metadata().map(|m| m.is_file()).unwrap_or(false) {
+        // A FIFO, process substitution or device named on the command line: it
+        // cannot be read by offset, so it is read as a stream.
+        return scan_stream(file, None, cfg, merger, rep, sink);
+    }
     let head = chunk::read_full(&file, 0, 6).map_err(|e| describe(&e))?;
     if let Some(format) = decompress::sniff(&head) {
         let counted = CountingReader {
@@ -128,10 +133,6 @@ fn scan_path(
             progress: cfg.progress.clone(),
         };
         return scan_stream(counted, Some(format), cfg, merger, rep, sink);
-    }
-    if !file.metadata().map(|m| m.is_file()).unwrap_or(false) {
-        // A FIFO or device named on the command line: read it as a stream.
-        return scan_stream(file, None, cfg, merger, rep, sink);
     }
     let ranges = chunk::ranges(len, cfg.chunk_size);
     let window = window_size();

@@ -1,0 +1,148 @@
+//! Regression tests, one per bug found, named after it.
+
+mod common;
+use common::*;
+use std::io::Write;
+
+fn count(path: &std::path::Path, extra: &[&str]) -> String {
+    let out = okxscan()
+        .args(["grep", "-c"])
+        .args(extra)
+        .arg(path)
+        .output()
+        .unwrap();
+    String::from_utf8(out.stdout).unwrap().trim().to_string()
+}
+
+#[test]
+fn a_json_line_cut_after_a_time_key_does_not_crash_the_run() {
+    let d = tempfile::tempdir().unwrap();
+    let p = d.path().join("cut.log");
+    std::fs::write(&p, "okx {\"code\":\"50102\",\"msg\":\"x\"}\n{\"ts").unwrap();
+    let out = okxscan().args(["grep", "-c"]).arg(&p).output().unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(String::from_utf8_lossy(&out.stdout).trim(), "1");
+}
+
+#[test]
+fn a_blank_line_inside_a_pretty_body_is_never_a_chunk_cut() {
+    let d = tempfile::tempdir().unwrap();
+    let p = d.path().join("blank.log");
+    std::fs::write(
+        &p,
+        "1795371555722 DEBUG order response:\n{\n  \"code\": \"50011\",\n\n  \"msg\": \"Too Many Requests\"\n}\n",
+    )
+    .unwrap();
+    for size in ["1", "10", "40", "1000000"] {
+        assert_eq!(count(&p, &["--chunk-size", size]), "1", "chunk size {size}");
+    }
+}
+
+#[test]
+fn a_cut_body_before_a_stack_frame_counts_once_at_any_chunk_size() {
+    let d = tempfile::tempdir().unwrap();
+    let p = d.path().join("trunc.log");
+    std::fs::write(
+        &p,
+        "1795372343633 ERROR okx {\"code\":\"50011\",\"data\":\n\tat x.y(Z.java:1)\n1795372343999 INFO next\n",
+    )
+    .unwrap();
+    for size in ["1", "50", "1000000"] {
+        assert_eq!(count(&p, &["--chunk-size", size]), "1", "chunk size {size}");
+    }
+}
+
+#[test]
+fn lines_longer_than_a_chunk_keep_their_events_and_the_next_lines() {
+    let d = tempfile::tempdir().unwrap();
+    let p = d.path().join("long.log");
+    let mut f = std::fs::File::create(&p).unwrap();
+    for _ in 0..3 {
+        f.write_all(&vec![b'x'; 3 << 20]).unwrap();
+        f.write_all(b" okx {\"code\":\"50102\",\"msg\":\"late\"}\nnext okx {\"code\":\"50011\",\"msg\":\"after\"}\n").unwrap();
+    }
+    drop(f);
+    for size in ["65536", "1048576", "100000000"] {
+        assert_eq!(count(&p, &["--chunk-size", size]), "6", "chunk size {size}");
+    }
+}
+
+#[test]
+fn a_line_of_stray_braces_still_yields_its_body_and_the_next_line() {
+    let d = tempfile::tempdir().unwrap();
+    let p = d.path().join("braces.log");
+    let line = format!(
+        "okx {{\"code\":\"50113\",\"msg\":\"Invalid Sign\"}} {}\nokx {{\"code\":\"50011\",\"msg\":\"x\"}}\n",
+        "{".repeat(50_000)
+    );
+    std::fs::write(&p, line).unwrap();
+    assert_eq!(count(&p, &[]), "2");
+}
+
+#[cfg(unix)]
+#[test]
+fn a_fifo_named_on_the_command_line_is_read_as_a_stream() {
+    let d = tempfile::tempdir().unwrap();
+    let p = d.path().join("pipe");
+    assert!(std::process::Command::new("mkfifo")
+        .arg(&p)
+        .status()
+        .unwrap()
+        .success());
+    let writer_path = p.clone();
+    let writer = std::thread::spawn(move || {
+        let mut w = std::fs::OpenOptions::new()
+            .write(true)
+            .open(writer_path)
+            .unwrap();
+        w.write_all(b"okx {\"code\":\"50102\",\"msg\":\"Timestamp request expired\"}\n")
+            .unwrap();
+    });
+    let out = okxscan().args(["grep", "-c"]).arg(&p).output().unwrap();
+    writer.join().unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(String::from_utf8_lossy(&out.stdout).trim(), "1");
+}
+
+#[test]
+fn c1_control_characters_never_reach_json_output() {
+    let d = tempfile::tempdir().unwrap();
+    let p = d.path().join("c1.log");
+    std::fs::write(&p, "okx {\"code\":\"50102\",\"msg\":\"x \\u009b31m y\"}\n").unwrap();
+    for args in [
+        &["grep", "--format", "ndjson"][..],
+        &["summary", "--format", "json"],
+    ] {
+        let out = okxscan().args(args).arg(&p).output().unwrap();
+        let text = String::from_utf8(out.stdout).unwrap();
+        assert!(!text.contains('\u{9b}'), "{args:?}: {text}");
+        assert!(text.contains("x \\\\x9b31m y"), "{args:?}: {text}");
+    }
+}
+
+#[test]
+fn header_values_with_ampersands_and_python_bytes_are_masked_whole() {
+    let d = tempfile::tempdir().unwrap();
+    let p = d.path().join("h.log");
+    std::fs::write(
+        &p,
+        "okx {\"code\":\"50113\",\"msg\":\"Invalid Sign\"} headers: {'OK-ACCESS-SIGN': b'q5Rk1vZpS8nXw3YbTt0uLmHc9aJdEeFgB2o4iK6lNs=', 'OK-ACCESS-PASSPHRASE': 'x'} OK-ACCESS-PASSPHRASE: Tr0ub4dor&3horse-and-more\n",
+    )
+    .unwrap();
+    let out = okxscan().args(["grep"]).arg(&p).output().unwrap();
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(text.contains("50113"));
+    for secret in ["q5Rk1vZpS8nXw3", "&3horse-and-more"] {
+        assert!(!text.contains(secret), "{text}");
+    }
+}
