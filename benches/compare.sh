@@ -211,8 +211,8 @@ fi
 cpu=$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -1)
 [ -n "$cpu" ] || cpu=$(sed -n 's/^\(Hardware\|Processor\)[[:space:]]*: //p' /proc/cpuinfo | head -1)
 mem=$(awk '/^MemTotal:/ { printf "%.1f GiB", $2 / 1048576 }' /proc/meminfo)
-rgv=$(command -v rg >/dev/null && rg --version | head -1 || echo "not installed")
-grepv=$(grep --version | head -1)
+rgv=$(command -v rg >/dev/null && rg --version 2>/dev/null | sed -n 1p || echo "not installed")
+grepv=$(grep --version | sed -n 1p)
 rev=$(cd "$ROOT" && git describe --always --dirty 2>/dev/null || echo unknown)
 
 echo
