@@ -11,19 +11,6 @@ use common::*;
 use std::collections::BTreeMap;
 use support::*;
 
-const CATEGORIES: [&str; 10] = [
-    "auth",
-    "clock",
-    "permission",
-    "rate-limit",
-    "availability",
-    "funds",
-    "order",
-    "account",
-    "request",
-    "other",
-];
-
 /// Files of a night whose times carry their own zone (or are epochs).
 const ZONED: [&str; 3] = ["zap.log", "epoch.log", "events.jsonl"];
 

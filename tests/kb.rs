@@ -11,19 +11,6 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 use support::*;
 
-const CATEGORIES: [&str; 10] = [
-    "auth",
-    "clock",
-    "permission",
-    "rate-limit",
-    "availability",
-    "funds",
-    "order",
-    "account",
-    "request",
-    "other",
-];
-
 fn codes_csv(args: &[&str]) -> Vec<std::collections::HashMap<String, String>> {
     let o = okxscan()
         .args(["codes", "--format", "csv"])

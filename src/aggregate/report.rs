@@ -7,6 +7,7 @@
 //! filter (credential clues are `auth`, timestamp clues `clock`); the other filters
 //! are about error codes and leave them alone.
 
+use super::{max_opt, min_opt};
 use super::{Aggregate, CodeStats};
 use crate::event::{Category, Event};
 use crate::filter::{CodePattern, Filter};
@@ -663,22 +664,6 @@ fn diagnoses(sorted: &[&CodeStats], clues: &ClueTally) -> Vec<Diagnosis> {
         out.push(Diagnosis::Permission { codes: perm });
     }
     out
-}
-
-fn min_opt(a: Option<i64>, b: Option<i64>) -> Option<i64> {
-    match (a, b) {
-        (Some(x), Some(y)) => Some(x.min(y)),
-        (x, None) => x,
-        (None, y) => y,
-    }
-}
-
-fn max_opt(a: Option<i64>, b: Option<i64>) -> Option<i64> {
-    match (a, b) {
-        (Some(x), Some(y)) => Some(x.max(y)),
-        (x, None) => x,
-        (None, y) => y,
-    }
 }
 
 #[cfg(test)]

@@ -87,3 +87,17 @@ pub fn strip_ansi(s: &str) -> String {
     let re = regex::Regex::new("\x1b\\[[0-9;]*m").unwrap();
     re.replace_all(s, "").into_owned()
 }
+
+/// The fixed set of categories, as the tool prints them.
+pub const CATEGORIES: [&str; 10] = [
+    "auth",
+    "clock",
+    "permission",
+    "rate-limit",
+    "availability",
+    "funds",
+    "order",
+    "account",
+    "request",
+    "other",
+];
