@@ -191,19 +191,19 @@ pub fn scan_chunk(data: &[u8], opts: &ScanOptions) -> ChunkScan {
 
 /// The cheap check at a hit, before any parsing. After `code`/`Code`: a code that
 /// can be an error ([`extract::code_follows`]). After `okx {`: a body with no `code`
-/// key (one with a code is decided at its `code` hit). After `xception`: five
-/// digits and a colon (`50102:Timestamp ...`) or a `code` word later on the line.
+/// key (one with a code is decided at its own `code` hit) but with a message
+/// (`msg`, `message`, `error_message`). After `xception`: five digits and a colon
+/// (`50102:Timestamp ...`); `code=N` text is found at its own `code` hit.
 fn worth_a_look(data: &[u8], hit: usize, literal: usize) -> bool {
     match literal {
         0 | 1 => extract::code_follows(data, hit),
         2 | 3 => {
             let rest = rest_of_line(data, hit);
             memchr::memmem::find(rest, b"ode").is_none()
+                && (memchr::memmem::find(rest, b"essage").is_some()
+                    || memchr::memmem::find(rest, b"msg").is_some())
         }
-        _ => {
-            let rest = rest_of_line(data, hit);
-            extract::text::five_digits_colon(rest) || memchr::memmem::find(rest, b"ode").is_some()
-        }
+        _ => extract::text::five_digits_colon(rest_of_line(data, hit)),
     }
 }
 
