@@ -4,6 +4,14 @@ mod common;
 use common::*;
 use std::io::Write;
 
+/// A log file with `text` in a fresh temporary folder.
+fn log(name: &str, text: impl AsRef<[u8]>) -> (tempfile::TempDir, std::path::PathBuf) {
+    let d = tempfile::tempdir().unwrap();
+    let p = d.path().join(name);
+    std::fs::write(&p, text).unwrap();
+    (d, p)
+}
+
 fn count(path: &std::path::Path, extra: &[&str]) -> String {
     let out = okxscan()
         .args(["grep", "-c"])
@@ -16,9 +24,7 @@ fn count(path: &std::path::Path, extra: &[&str]) -> String {
 
 #[test]
 fn a_json_line_cut_after_a_time_key_does_not_crash_the_run() {
-    let d = tempfile::tempdir().unwrap();
-    let p = d.path().join("cut.log");
-    std::fs::write(&p, "okx {\"code\":\"50102\",\"msg\":\"x\"}\n{\"ts").unwrap();
+    let (_d, p) = log("cut.log", "okx {\"code\":\"50102\",\"msg\":\"x\"}\n{\"ts");
     let out = okxscan().args(["grep", "-c"]).arg(&p).output().unwrap();
     assert_eq!(
         out.status.code(),
@@ -31,13 +37,7 @@ fn a_json_line_cut_after_a_time_key_does_not_crash_the_run() {
 
 #[test]
 fn a_blank_line_inside_a_pretty_body_is_never_a_chunk_cut() {
-    let d = tempfile::tempdir().unwrap();
-    let p = d.path().join("blank.log");
-    std::fs::write(
-        &p,
-        "1795371555722 DEBUG order response:\n{\n  \"code\": \"50011\",\n\n  \"msg\": \"Too Many Requests\"\n}\n",
-    )
-    .unwrap();
+    let (_d, p) = log("blank.log", "1795371555722 DEBUG order response:\n{\n  \"code\": \"50011\",\n\n  \"msg\": \"Too Many Requests\"\n}\n",);
     for size in ["1", "10", "40", "1000000"] {
         assert_eq!(count(&p, &["--chunk-size", size]), "1", "chunk size {size}");
     }
@@ -45,13 +45,7 @@ fn a_blank_line_inside_a_pretty_body_is_never_a_chunk_cut() {
 
 #[test]
 fn a_cut_body_before_a_stack_frame_counts_once_at_any_chunk_size() {
-    let d = tempfile::tempdir().unwrap();
-    let p = d.path().join("trunc.log");
-    std::fs::write(
-        &p,
-        "1795372343633 ERROR okx {\"code\":\"50011\",\"data\":\n\tat x.y(Z.java:1)\n1795372343999 INFO next\n",
-    )
-    .unwrap();
+    let (_d, p) = log("trunc.log", "1795372343633 ERROR okx {\"code\":\"50011\",\"data\":\n\tat x.y(Z.java:1)\n1795372343999 INFO next\n",);
     for size in ["1", "50", "1000000"] {
         assert_eq!(count(&p, &["--chunk-size", size]), "1", "chunk size {size}");
     }
@@ -116,9 +110,10 @@ fn a_fifo_named_on_the_command_line_is_read_as_a_stream() {
 
 #[test]
 fn c1_control_characters_never_reach_json_output() {
-    let d = tempfile::tempdir().unwrap();
-    let p = d.path().join("c1.log");
-    std::fs::write(&p, "okx {\"code\":\"50102\",\"msg\":\"x \\u009b31m y\"}\n").unwrap();
+    let (_d, p) = log(
+        "c1.log",
+        "okx {\"code\":\"50102\",\"msg\":\"x \\u009b31m y\"}\n",
+    );
     for args in [
         &["grep", "--format", "ndjson"][..],
         &["summary", "--format", "json"],
@@ -132,13 +127,7 @@ fn c1_control_characters_never_reach_json_output() {
 
 #[test]
 fn header_values_with_ampersands_and_python_bytes_are_masked_whole() {
-    let d = tempfile::tempdir().unwrap();
-    let p = d.path().join("h.log");
-    std::fs::write(
-        &p,
-        "okx {\"code\":\"50113\",\"msg\":\"Invalid Sign\"} headers: {'OK-ACCESS-SIGN': b'q5Rk1vZpS8nXw3YbTt0uLmHc9aJdEeFgB2o4iK6lNs=', 'OK-ACCESS-PASSPHRASE': 'x'} OK-ACCESS-PASSPHRASE: Tr0ub4dor&3horse-and-more\n",
-    )
-    .unwrap();
+    let (_d, p) = log("h.log", "okx {\"code\":\"50113\",\"msg\":\"Invalid Sign\"} headers: {'OK-ACCESS-SIGN': b'q5Rk1vZpS8nXw3YbTt0uLmHc9aJdEeFgB2o4iK6lNs=', 'OK-ACCESS-PASSPHRASE': 'x'} OK-ACCESS-PASSPHRASE: Tr0ub4dor&3horse-and-more\n",);
     let out = okxscan().args(["grep"]).arg(&p).output().unwrap();
     let text = String::from_utf8(out.stdout).unwrap();
     assert!(text.contains("50113"));
