@@ -5,6 +5,7 @@
 //! sample night is a reviewed snapshot.
 
 mod common;
+use okxscan::render::thousands;
 
 use common::*;
 use std::collections::BTreeMap;
@@ -289,17 +290,4 @@ fn markdown_report_of_the_sample_night() {
         .unwrap();
     assert_eq!(out.status.code(), Some(0));
     insta::assert_snapshot!("sample_night_md", text(&out));
-}
-
-/// `12,345`-style counts, as the report writes them.
-fn thousands(n: u64) -> String {
-    let s = n.to_string();
-    let mut out = String::new();
-    for (i, c) in s.chars().enumerate() {
-        if i > 0 && (s.len() - i) % 3 == 0 {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
 }
