@@ -62,6 +62,21 @@ pub struct Aggregate {
     pub keep_samples: bool,
 }
 
+/// Adds one to `(at, code)`, allocating the key only the first time it is seen.
+fn bump(map: &mut BTreeMap<(i64, String), u64>, at: i64, code: &str) {
+    // Keys order by time first: the range of `at` holds every code seen then.
+    let found = map
+        .range_mut((at, String::new())..)
+        .take_while(|((t, _), _)| *t == at)
+        .find(|((_, c), _)| c == code);
+    match found {
+        Some((_, n)) => *n += 1,
+        None => {
+            map.insert((at, code.to_string()), 1);
+        }
+    }
+}
+
 impl Aggregate {
     pub fn new(bucket: Bucket, zone: Zone) -> Aggregate {
         Aggregate {
@@ -80,9 +95,9 @@ impl Aggregate {
     pub fn add(&mut self, ev: Event) {
         self.total += 1;
         self.partial += u64::from(ev.partial);
-        let st = self.codes.entry(ev.code.clone()).or_insert_with(|| {
+        if !self.codes.contains_key(&ev.code) {
             let info = classify(&ev);
-            CodeStats {
+            let st = CodeStats {
                 code: ev.code.clone(),
                 api: info.api,
                 category: info.category,
@@ -93,8 +108,10 @@ impl Aggregate {
                 last: None,
                 messages: HashMap::new(),
                 sample: None,
-            }
-        });
+            };
+            self.codes.insert(ev.code.clone(), st);
+        }
+        let st = self.codes.get_mut(&ev.code).expect("inserted above");
         st.count += 1;
         st.partial += u64::from(ev.partial);
         if let Some(t) = ev.time {
@@ -102,10 +119,10 @@ impl Aggregate {
             st.last = Some(st.last.map_or(t, |l| l.max(t)));
             if self.bucket != Bucket::None {
                 let b = self.zone.floor(t, self.bucket);
-                *self.buckets.entry((b, ev.code.clone())).or_default() += 1;
+                bump(&mut self.buckets, b, &ev.code);
             }
             let h = self.zone.floor(t, Bucket::Hour);
-            *self.hourly.entry((h, ev.code.clone())).or_default() += 1;
+            bump(&mut self.hourly, h, &ev.code);
         } else {
             self.untimed += 1;
         }

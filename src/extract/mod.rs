@@ -161,18 +161,16 @@ fn extract_from(data: &[u8], ls: usize, out: &mut Vec<Found>) -> usize {
         if open > ls && data[open - 1] == b'&' {
             open -= 1;
         }
-        // An object that holds no plausible code (and does not follow `okx `) cannot
-        // be an error body: find its end without parsing it, and move on.
-        if data[open] == b'{' {
+        // A body right after another exchange's name (`okcoin {...}`) is never
+        // OKX's: find its end without parsing it, and move on.
+        if data[open] == b'{' && ctx.foreign_prefix(&data[ls..open]) {
             if let Some(end) = skip_object(data, open, le) {
-                if !holds_code(&data[open..end]) && !ctx.okx_prefix(&data[ls..open]) {
-                    saw_body = true;
-                    i = end;
-                    if i >= le {
-                        break;
-                    }
-                    continue;
+                saw_body = true;
+                i = end;
+                if i >= le {
+                    break;
                 }
+                continue;
             }
         }
         let single = parse_bounded(data, open, le);
@@ -217,7 +215,19 @@ fn extract_from(data: &[u8], ls: usize, out: &mut Vec<Found>) -> usize {
                 }
                 break;
             }
-            Err(Fail::Syntax) => i = open + 1 + usize::from(data[open] == b'&'),
+            // Not a body as a whole; one without a plausible code (and not after
+            // `okx `) is passed over, else the bodies inside it are tried.
+            Err(Fail::Syntax) => match skip_object(data, open, le) {
+                Some(end)
+                    if data[open] == b'{'
+                        && !holds_code(&data[open..end])
+                        && !ctx.okx_prefix(&data[ls..open]) =>
+                {
+                    saw_body = true;
+                    i = end;
+                }
+                _ => i = open + 1 + usize::from(data[open] == b'&'),
+            },
         }
         if i >= le {
             break;

@@ -196,7 +196,7 @@ pub fn scan_chunk(data: &[u8], opts: &ScanOptions) -> ChunkScan {
 /// (`50102:Timestamp ...`); `code=N` text is found at its own `code` hit.
 fn worth_a_look(data: &[u8], hit: usize, literal: usize) -> bool {
     match literal {
-        0 | 1 => extract::code_follows(data, hit),
+        0 | 1 => code_word(data, hit) && extract::code_follows(data, hit),
         2 | 3 => {
             let rest = rest_of_line(data, hit);
             memchr::memmem::find(rest, b"ode").is_none()
@@ -204,6 +204,20 @@ fn worth_a_look(data: &[u8], hit: usize, literal: usize) -> bool {
                     || memchr::memmem::find(rest, b"msg").is_some())
         }
         _ => extract::text::five_digits_colon(rest_of_line(data, hit)),
+    }
+}
+
+/// Is the `code` at `hit` a word every extraction path knows: `code`, `sCode`,
+/// `error_code`, `errorCode`, `error code`? Another word before it (`retCode`,
+/// `statusCode`, `decode`) names a key nothing reads.
+fn code_word(data: &[u8], hit: usize) -> bool {
+    match hit.checked_sub(1).map(|i| data[i]) {
+        Some(b's' | b'S') => true,
+        Some(b'r' | b'R') => {
+            data[..hit].len() >= 5 && data[hit - 5..hit].eq_ignore_ascii_case(b"error")
+        }
+        Some(c) => !c.is_ascii_alphanumeric(),
+        None => true,
     }
 }
 
@@ -341,8 +355,10 @@ impl Merger {
             let ts_between =
                 ev.own_ts.is_some() || ev.gap.ts.is_some() || ev.gap.open && self.ts_since_prev;
             let frame_between = ev.gap.frame || ev.gap.open && self.frame_since_prev || f.caused_by;
-            let key = (f.code, f.message);
-            let same = self.prev.as_ref() == Some(&key);
+            let same = self
+                .prev
+                .as_ref()
+                .is_some_and(|(c, m)| *c == f.code && *m == f.message);
             // After a retry loop gave up, a line outside the loop repeating the body
             // is the same failure logged again by the caller.
             let adjacent = ev.adjacent.unwrap_or(self.prev_at_end);
@@ -356,8 +372,15 @@ impl Merger {
                 self.echoes += 1;
                 continue;
             }
-            let (code, message) = key.clone();
-            self.prev = Some(key);
+            // The previous key's buffers are reused: no allocation per event.
+            match &mut self.prev {
+                Some((c, m)) => {
+                    c.clone_from(&f.code);
+                    m.clone_from(&f.message);
+                }
+                None => self.prev = Some((f.code.clone(), f.message.clone())),
+            }
+            let (code, message) = (f.code, f.message);
             emit(Event {
                 source: self.source,
                 line: if self.count_lines {
