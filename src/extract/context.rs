@@ -51,7 +51,8 @@ const OKX: &[&str] = &["okx", "okex", "okex3", "okex5", "okxus"];
 #[derive(Debug, Default)]
 pub struct LineContext<'a> {
     line: &'a [u8],
-    names: std::cell::OnceCell<(bool, bool)>,
+    okx: std::cell::OnceCell<bool>,
+    foreign: std::cell::OnceCell<bool>,
 }
 
 /// Every name in the spellings logs use (`binance`, `Binance`, `BINANCE`), so that
@@ -91,42 +92,43 @@ impl<'a> LineContext<'a> {
     pub fn new(line: &'a [u8]) -> LineContext<'a> {
         LineContext {
             line,
-            names: std::cell::OnceCell::new(),
+            okx: std::cell::OnceCell::new(),
+            foreign: std::cell::OnceCell::new(),
         }
     }
 
-    /// (names OKX, names another exchange), as whole words.
-    fn scan(&self) -> (bool, bool) {
-        *self.names.get_or_init(|| {
-            let (mut okx, mut foreign) = (false, false);
+    /// The line names OKX or OKEx (`okx`, `OKEx`, `okex5`, ... as a whole word).
+    /// Every spelling has a `k` after an `o`: look only there.
+    pub fn okx(&self) -> bool {
+        *self.okx.get_or_init(|| {
             let l = self.line;
-            let (ac, is_okx) = names();
-            for m in ac.find_iter(l) {
-                let before = m.start().checked_sub(1).map(|i| l[i]);
-                let after = l.get(m.end()).copied();
-                if before.is_some_and(|c| c.is_ascii_alphanumeric())
-                    || after.is_some_and(|c| c.is_ascii_alphanumeric())
-                {
-                    continue;
-                }
-                if is_okx[m.pattern().as_usize()] {
-                    okx = true;
-                } else {
-                    foreign = true;
-                }
-            }
-            (okx, foreign)
+            memchr::memchr2_iter(b'k', b'K', l).any(|k| {
+                k >= 1
+                    && l[k - 1].eq_ignore_ascii_case(&b'o')
+                    && (k < 2 || !l[k - 2].is_ascii_alphanumeric())
+                    && OKX.iter().any(|name| {
+                        let end = k - 1 + name.len();
+                        l.get(k - 1..end)
+                            .is_some_and(|w| w.eq_ignore_ascii_case(name.as_bytes()))
+                            && l.get(end).is_none_or(|c| !c.is_ascii_alphanumeric())
+                    })
+            })
         })
     }
 
-    /// The line names OKX or OKEx.
-    pub fn okx(&self) -> bool {
-        self.scan().0
-    }
-
-    /// The line names another exchange.
+    /// The line names another exchange, as a whole word.
     pub fn foreign(&self) -> bool {
-        self.scan().1
+        *self.foreign.get_or_init(|| {
+            let l = self.line;
+            let (ac, is_okx) = names();
+            ac.find_iter(l).any(|m| {
+                let before = m.start().checked_sub(1).map(|i| l[i]);
+                let after = l.get(m.end()).copied();
+                !is_okx[m.pattern().as_usize()]
+                    && !before.is_some_and(|c| c.is_ascii_alphanumeric())
+                    && !after.is_some_and(|c| c.is_ascii_alphanumeric())
+            })
+        })
     }
 
     /// The word right before a body (`binance {`) names another exchange.
@@ -149,7 +151,7 @@ impl<'a> LineContext<'a> {
             return false;
         }
         // A body right after `okx ` is OKX's whatever else the line names.
-        if !self.okx_prefix(prefix) && self.foreign() && !self.okx() {
+        if !self.okx_prefix(prefix) && !self.okx() && self.foreign() {
             return false;
         }
         if kb::is_known(code) || in_okx_range(code) {

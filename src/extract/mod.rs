@@ -416,10 +416,10 @@ impl Walk<'_, '_> {
         }
     }
 
-    fn emit(&mut self, code: String, message: String, shape: Shape, at: usize) {
+    fn emit(&mut self, code: &str, message: &str, shape: Shape, at: usize) {
         self.out.push(Found {
-            code,
-            message,
+            code: code.to_string(),
+            message: message.to_string(),
             shape,
             partial: false,
             at,
@@ -432,16 +432,17 @@ impl Walk<'_, '_> {
 
     /// Handles `m` if it is an OKX response (error or success); false otherwise.
     fn body(&mut self, m: &[Member], syntax: Syntax) -> bool {
-        let code_m = get(m, "code");
+        let k = Keys::of(m);
+        let code_m = k.code;
         let code = code_m.and_then(|x| x.value.scalar());
-        if let Some(ev) = get(m, "event").and_then(|x| x.value.scalar()) {
+        if let Some(ev) = k.event.and_then(|x| x.value.scalar()) {
             if !ev.eq_ignore_ascii_case("error") {
                 // login, subscribe, notice, channel-conn-count: never an error event.
-                return code.is_some() || get(m, "connId").is_some() || ev == "notice";
+                return code.is_some() || k.conn_id.is_some() || ev == "notice";
             }
             let code = code.unwrap_or_default();
-            let msg = message(m);
-            if code == "0" || !self.ctx.accepts(&code, self.prefix, Kind::Ws) {
+            let msg = k.message();
+            if code == "0" || !self.ctx.accepts(code, self.prefix, Kind::Ws) {
                 return true;
             }
             if code.is_empty() && msg.is_empty() {
@@ -451,28 +452,26 @@ impl Walk<'_, '_> {
             self.emit(code, msg, self.shape(syntax, Shape::Ws), at);
             return true;
         }
-        if let Some(s) = get(m, "sCode") {
+        if let Some(s) = k.s_code {
             let sc = s.value.scalar().unwrap_or_default();
-            if sc != "0" && !sc.is_empty() && self.ctx.accepts(&sc, self.prefix, Kind::Item) {
-                let msg = get(m, "sMsg")
-                    .and_then(|x| x.value.scalar())
-                    .unwrap_or_default();
+            if sc != "0" && !sc.is_empty() && self.ctx.accepts(sc, self.prefix, Kind::Item) {
+                let msg = k.s_msg.and_then(|x| x.value.scalar()).unwrap_or_default();
                 let at = self.at(s);
                 self.emit(sc, msg, self.shape(syntax, Shape::V5Scode), at);
             }
             return true;
         }
-        let error_code = get(m, "error_code").and_then(|x| x.value.scalar());
+        let error_code = k.error_code.and_then(|x| x.value.scalar());
         let (code_s, code_member, kind) = match (code, error_code) {
             (Some(c), _) if !c.is_empty() => (c, code_m, Kind::Code),
-            (_, Some(e)) => (e, get(m, "error_code"), Kind::ErrorCode),
+            (_, Some(e)) => (e, k.error_code, Kind::ErrorCode),
             (Some(_), None) => return true,
-            (None, None) => return self.message_only(m, syntax),
+            (None, None) => return self.message_only(&k, syntax),
         };
         if code_s == "0" {
             return true;
         }
-        if let Some(Value::Arr(items)) = get(m, "data").map(|d| &d.value) {
+        if let Some(Value::Arr(items)) = k.data.map(|d| &d.value) {
             let failed: Vec<&[Member]> = items
                 .iter()
                 .filter_map(Value::as_obj)
@@ -488,25 +487,22 @@ impl Walk<'_, '_> {
                 return true;
             }
         }
-        if matches!(code_s.as_str(), "1" | "2") && get(m, "data").is_none() && !self.ctx.okx() {
+        if matches!(code_s, "1" | "2") && k.data.is_none() && !self.ctx.okx() {
             return true;
         }
         // The gateway's mixed body (`code` 500 with `error_code` and `msg`) is OKX's
         // own shape even for codes outside the usual ranges.
-        let gateway = get(m, "detailMsg").is_some()
-            || get(m, "error_code").is_some() && get(m, "msg").is_some();
+        let gateway = k.detail_msg.is_some() || k.error_code.is_some() && k.msg.is_some();
         let accepted = if gateway && !self.ctx.foreign_prefix(self.prefix) {
-            code_syntax_ok(&code_s)
+            code_syntax_ok(code_s)
         } else {
-            self.ctx.accepts(&code_s, self.prefix, kind)
+            self.ctx.accepts(code_s, self.prefix, kind)
         };
         if !accepted {
             return true;
         }
-        let content = if kind == Kind::ErrorCode
-            || get(m, "error_message").is_some() && get(m, "msg").is_none()
-        {
-            if get(m, "error_message").is_none() && get(m, "result").is_some() {
+        let content = if kind == Kind::ErrorCode || k.error_message.is_some() && k.msg.is_none() {
+            if k.error_message.is_none() && k.result.is_some() {
                 Shape::V1
             } else {
                 Shape::V3
@@ -515,46 +511,92 @@ impl Walk<'_, '_> {
             Shape::V5
         };
         let at = code_member.map_or(self.body.0, |c| self.at(c));
-        self.emit(code_s, message(m), self.shape(syntax, content), at);
+        self.emit(code_s, k.message(), self.shape(syntax, content), at);
         true
     }
 
     /// `okx {"message":"An unexpected error occurred"}`: an OKX body with a message
     /// but no code, counted with an empty code when the line says it is OKX's.
-    fn message_only(&mut self, m: &[Member], syntax: Syntax) -> bool {
-        let msg = message(m);
+    fn message_only(&mut self, k: &Keys, syntax: Syntax) -> bool {
+        let msg = k.message();
         if msg.is_empty() || !self.ctx.okx_prefix(self.prefix) || self.base.is_some() {
             return false;
         }
         // v5 bodies say `msg`; legacy v3 ones `error_message` or only `message`.
-        let content = if get(m, "msg").is_some() {
+        let content = if k.msg.is_some() {
             Shape::V5
         } else {
             Shape::V3
         };
         let at = self.body.0;
-        self.emit(String::new(), msg, self.shape(syntax, content), at);
+        self.emit("", msg, self.shape(syntax, content), at);
         true
     }
 }
 
-/// The message of a body: `msg`, `sMsg`, `error_message`, `message`, `Msg`.
-fn message(m: &[Member]) -> String {
-    for k in [
-        "msg",
-        "error_message",
-        "message",
-        "error_msg",
-        "sMsg",
-        "detailMsg",
-    ] {
-        if let Some(s) = get(m, k).and_then(|x| x.value.scalar()) {
-            if !s.is_empty() {
-                return s;
-            }
+/// The members of a body that the counting rules read, found in one pass (the
+/// first of each key, its case ignored, as [`get`] would find it).
+#[derive(Default)]
+struct Keys<'m, 'a> {
+    code: Option<&'m Member<'a>>,
+    event: Option<&'m Member<'a>>,
+    conn_id: Option<&'m Member<'a>>,
+    s_code: Option<&'m Member<'a>>,
+    s_msg: Option<&'m Member<'a>>,
+    error_code: Option<&'m Member<'a>>,
+    data: Option<&'m Member<'a>>,
+    detail_msg: Option<&'m Member<'a>>,
+    msg: Option<&'m Member<'a>>,
+    error_message: Option<&'m Member<'a>>,
+    message: Option<&'m Member<'a>>,
+    error_msg: Option<&'m Member<'a>>,
+    result: Option<&'m Member<'a>>,
+}
+
+impl<'m, 'a> Keys<'m, 'a> {
+    fn of(members: &'m [Member<'a>]) -> Keys<'m, 'a> {
+        let mut k = Keys::default();
+        for x in members {
+            let key: &[u8] = &x.key;
+            let is = |name: &str| key.eq_ignore_ascii_case(name.as_bytes());
+            let slot = match key.len() {
+                3 if is("msg") => &mut k.msg,
+                4 if is("code") => &mut k.code,
+                4 if is("data") => &mut k.data,
+                4 if is("sMsg") => &mut k.s_msg,
+                5 if is("event") => &mut k.event,
+                5 if is("sCode") => &mut k.s_code,
+                6 if is("connId") => &mut k.conn_id,
+                6 if is("result") => &mut k.result,
+                7 if is("message") => &mut k.message,
+                9 if is("detailMsg") => &mut k.detail_msg,
+                9 if is("error_msg") => &mut k.error_msg,
+                10 if is("error_code") => &mut k.error_code,
+                13 if is("error_message") => &mut k.error_message,
+                _ => continue,
+            };
+            slot.get_or_insert(x);
         }
+        k
     }
-    String::new()
+
+    /// The message of a body: the first non-empty of `msg`, `error_message`,
+    /// `message`, `error_msg`, `sMsg`, `detailMsg`.
+    fn message(&self) -> &'m str {
+        [
+            self.msg,
+            self.error_message,
+            self.message,
+            self.error_msg,
+            self.s_msg,
+            self.detail_msg,
+        ]
+        .into_iter()
+        .flatten()
+        .filter_map(|x| x.value.scalar())
+        .find(|s| !s.is_empty())
+        .unwrap_or_default()
+    }
 }
 
 /// Which key carried the code: decides how strict the OKX check is.

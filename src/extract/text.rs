@@ -22,7 +22,7 @@ fn code_word() -> &'static Regex {
     static R: OnceLock<Regex> = OnceLock::new();
     re(
         &R,
-        r#"(?i)(?:\berror[ _]?code|\bcode)\s*(?:=|:|\s)\s*['"]?(-?\d{1,7}(?:_\d+)?)\b"#,
+        r#"(?i-u)(?:\berror[ _]?code|\bcode)\s*(?:=|:|\s)\s*['"]?(-?\d{1,7}(?:_\d+)?)\b"#,
     )
 }
 
@@ -30,7 +30,7 @@ fn code_colon() -> &'static Regex {
     static R: OnceLock<Regex> = OnceLock::new();
     re(
         &R,
-        r"(?:^|[^\w.])([1-7]\d{4}(?:_\d+)?)\s?:\s?([A-Za-z][^\r\n]*)",
+        r"(?-u)(?:^|[^\w.])([1-7]\d{4}(?:_\d+)?)\s?:\s?([A-Za-z][^\r\n]*)",
     )
 }
 
@@ -38,7 +38,7 @@ fn body_code() -> &'static Regex {
     static R: OnceLock<Regex> = OnceLock::new();
     re(
         &R,
-        r#"(?i)["']?\b(s?code|error_code)\\?["']?\s*[:=]\s*\\?["']?(-?\d+(?:_\d+)?)"#,
+        r#"(?i-u)["']?\b(s?code|error_code)\\?["']?\s*[:=]\s*\\?["']?(-?\d+(?:_\d+)?)"#,
     )
 }
 
@@ -46,7 +46,7 @@ fn body_msg() -> &'static Regex {
     static R: OnceLock<Regex> = OnceLock::new();
     re(
         &R,
-        r#"(?i)["']?\b(?:s?msg|error_message|message)\\?["']?\s*[:=]\s*\\?["']([^"'\\\r\n]*)"#,
+        r#"(?i-u)["']?\b(?:s?msg|error_message|message)\\?["']?\s*[:=]\s*\\?["']([^"'\\\r\n]*)"#,
     )
 }
 
@@ -63,7 +63,7 @@ pub fn exception(data: &[u8], ls: usize, le: usize, ctx: &LineContext) -> Option
     if !has_code_word && !five_digits_colon(line) {
         return None;
     }
-    if ctx.foreign() && !ctx.okx() {
+    if !ctx.okx() && ctx.foreign() {
         return None;
     }
     let found = |code: &[u8], msg: String, at: usize| {

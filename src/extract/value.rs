@@ -24,7 +24,8 @@ pub enum Value<'a> {
 
 #[derive(Clone, Debug, PartialEq)]
 pub struct Member<'a> {
-    pub key: Cow<'a, str>,
+    /// The key's bytes (unescaped); keys are compared, never shown.
+    pub key: Cow<'a, [u8]>,
     pub value: Value<'a>,
     /// Byte offset of the key in the input given to the parser.
     pub at: usize,
@@ -67,10 +68,11 @@ impl<'a> Value<'a> {
     }
 
     /// A scalar as text (strings, numbers, booleans); `None` for null and containers.
-    pub fn scalar(&self) -> Option<String> {
+    pub fn scalar(&self) -> Option<&str> {
         match self {
-            Value::Str(s) | Value::Num(s) => Some(s.to_string()),
-            Value::Bool(b) => Some(b.to_string()),
+            Value::Str(s) | Value::Num(s) => Some(s),
+            Value::Bool(true) => Some("true"),
+            Value::Bool(false) => Some("false"),
             _ => None,
         }
     }
@@ -98,7 +100,8 @@ impl<'a> Value<'a> {
 
 /// Finds a member by key, ignoring ASCII case.
 pub fn get<'m, 'a>(obj: &'m [Member<'a>], key: &str) -> Option<&'m Member<'a>> {
-    obj.iter().find(|m| m.key.eq_ignore_ascii_case(key))
+    obj.iter()
+        .find(|m| m.key.eq_ignore_ascii_case(key.as_bytes()))
 }
 
 /// Text of bytes, borrowed when they are valid UTF-8.
@@ -245,7 +248,7 @@ impl<'a> Parser<'a> {
 
     fn object(&mut self) -> Result<Value<'a>, Fail> {
         self.enter()?;
-        let mut members = Vec::new();
+        let mut members = Vec::with_capacity(8);
         loop {
             self.ws();
             match self.peek()? {
@@ -262,10 +265,10 @@ impl<'a> Parser<'a> {
             }
             let at = self.i;
             let key = match self.peek()? {
-                b'"' => self.string(b'"')?,
+                b'"' => self.raw_string(b'"')?,
                 b'\'' => {
                     self.single = true;
-                    self.string(b'\'')?
+                    self.raw_string(b'\'')?
                 }
                 c if c.is_ascii_alphanumeric() || matches!(c, b'_' | b'$' | b'@') => {
                     self.bare = true;
@@ -276,7 +279,7 @@ impl<'a> Parser<'a> {
                     {
                         self.i += 1;
                     }
-                    text(&self.b[s..self.i])
+                    Cow::Borrowed(&self.b[s..self.i])
                 }
                 _ => return Err(Fail::Syntax),
             };
@@ -330,6 +333,17 @@ impl<'a> Parser<'a> {
     }
 
     fn string(&mut self, quote: u8) -> Result<Cow<'a, str>, Fail> {
+        Ok(match self.raw_string(quote)? {
+            Cow::Borrowed(b) => text(b),
+            Cow::Owned(v) => Cow::Owned(match String::from_utf8(v) {
+                Ok(s) => s,
+                Err(e) => String::from_utf8_lossy(e.as_bytes()).into_owned(),
+            }),
+        })
+    }
+
+    /// A quoted string's bytes, unescaped (borrowed when it holds no escape).
+    fn raw_string(&mut self, quote: u8) -> Result<Cow<'a, [u8]>, Fail> {
         self.i += 1;
         // Fast path: no escape before the closing quote, so the text is borrowed.
         let start = self.i;
@@ -338,7 +352,7 @@ impl<'a> Parser<'a> {
             None => return Err(Fail::Truncated),
             Some(n) if b[start + n] == quote => {
                 self.i = start + n + 1;
-                return Ok(text(&b[start..start + n]));
+                return Ok(Cow::Borrowed(&b[start..start + n]));
             }
             Some(n) if b[start + n] == b'\n' => return Err(Fail::Syntax),
             Some(_) => {}
@@ -392,7 +406,7 @@ impl<'a> Parser<'a> {
                 other => out.push(other),
             }
         }
-        Ok(Cow::Owned(String::from_utf8_lossy(&out).into_owned()))
+        Ok(Cow::Owned(out))
     }
 
     fn hex(&mut self, n: usize) -> Result<u32, Fail> {
@@ -505,7 +519,7 @@ fn parse_go(b: &[u8], open: usize) -> Result<Parsed<'_>, Fail> {
             Value::Str(raw)
         };
         members.push(Member {
-            key: text(&body[ks..ke]),
+            key: Cow::Borrowed(&body[ks..ke]),
             value,
             at: open + 1 + ks,
         });
@@ -530,7 +544,7 @@ mod tests {
     }
 
     fn field(m: &[Member], k: &str) -> String {
-        get(m, k).and_then(|m| m.value.scalar()).unwrap_or_default()
+        get(m, k).and_then(|m| m.value.scalar()).unwrap_or_default().to_string()
     }
 
     #[test]

@@ -45,15 +45,17 @@ impl Prefilter {
         }
     }
 
-    /// Calls `f(position, literal)` for every hit, in order.
-    fn for_each(&self, data: &[u8], mut f: impl FnMut(usize, usize)) {
-        match self {
-            Prefilter::Packed(s) => s
-                .find_iter(data)
-                .for_each(|m| f(m.start(), m.pattern().as_usize())),
-            Prefilter::Automaton(a) => a
-                .find_iter(data)
-                .for_each(|m| f(m.start(), m.pattern().as_usize())),
+    /// Calls `f(position, literal)` for each hit, in order; `f` returns where the
+    /// search goes on (past a record it has handled, or right after the hit).
+    fn for_each(&self, data: &[u8], mut f: impl FnMut(usize, usize) -> usize) {
+        let mut at = 0;
+        while at < data.len() {
+            let hit = match self {
+                Prefilter::Packed(s) => s.find_in(data, aho_corasick::Span::from(at..data.len())),
+                Prefilter::Automaton(a) => a.find(aho_corasick::Input::new(data).range(at..)),
+            };
+            let Some(m) = hit else { break };
+            at = f(m.start(), m.pattern().as_usize()).max(m.start() + 1);
         }
     }
 }
@@ -131,13 +133,13 @@ pub fn scan_chunk(data: &[u8], opts: &ScanOptions) -> ChunkScan {
     let mut lines = LineCounter::default();
     prefilter().for_each(data, |hit, literal| {
         if hit < done || !worth_a_look(data, hit, literal) {
-            return;
+            return hit + 1;
         }
         found.clear();
         let end = extract::record_at(data, hit, 0, &mut found);
         done = end.max(hit + 1);
         if found.is_empty() {
-            return;
+            return done;
         }
         let rs = found[0].record_start;
         let (rls, rle) = line_bounds(data, rs);
@@ -176,6 +178,7 @@ pub fn scan_chunk(data: &[u8], opts: &ScanOptions) -> ChunkScan {
                 span,
             });
         }
+        done
     });
     out.tail = walk_back(data, data.len(), prev_end, &opts.zone);
     out.ends_with_event = any && prev_end >= data.len();
