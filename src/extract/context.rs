@@ -55,37 +55,35 @@ pub struct LineContext<'a> {
     foreign: std::cell::OnceCell<bool>,
 }
 
-/// Every name in the spellings logs use (`binance`, `Binance`, `BINANCE`), so that
-/// the automaton can use a SIMD prefilter; (name, is OKX) by pattern index.
-fn names() -> &'static (AhoCorasick, Vec<bool>) {
-    static AC: OnceLock<(AhoCorasick, Vec<bool>)> = OnceLock::new();
-    AC.get_or_init(|| {
-        let mut pats = Vec::new();
-        let mut okx = Vec::new();
-        for (list, is_okx) in [(OKX, true), (FOREIGN, false)] {
-            for n in list {
-                let mut cap = n.to_string();
-                cap[..1].make_ascii_uppercase();
-                for v in [n.to_string(), cap, n.to_ascii_uppercase()] {
-                    if !pats.contains(&v) {
-                        pats.push(v);
-                        okx.push(is_okx);
-                    }
-                }
-            }
+/// Finds other exchanges' names in a lowercased line: Teddy (SIMD) where the CPU
+/// has it, an automaton elsewhere. Leftmost-longest, so `gateio` wins over `gate`.
+enum Names {
+    Packed(aho_corasick::packed::Searcher),
+    Automaton(AhoCorasick),
+}
+
+fn names() -> &'static Names {
+    static N: OnceLock<Names> = OnceLock::new();
+    N.get_or_init(|| {
+        let mut b = aho_corasick::packed::Config::new()
+            .match_kind(aho_corasick::packed::MatchKind::LeftmostLongest)
+            .builder();
+        b.extend(FOREIGN);
+        match b.build() {
+            Some(s) => Names::Packed(s),
+            None => Names::Automaton(
+                AhoCorasick::builder()
+                    .match_kind(MatchKind::LeftmostLongest)
+                    .build(FOREIGN)
+                    .expect("names build"),
+            ),
         }
-        // OKX's own mixed-case spellings.
-        for v in ["OKEx", "OKex", "OkEx"] {
-            pats.push(v.to_string());
-            okx.push(true);
-        }
-        let ac = AhoCorasick::builder()
-            .match_kind(MatchKind::LeftmostLongest)
-            .kind(Some(aho_corasick::AhoCorasickKind::DFA))
-            .build(&pats)
-            .expect("names build");
-        (ac, okx)
     })
+}
+
+thread_local! {
+    /// The line lowercased, reused from line to line.
+    static LOWER: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
 }
 
 impl<'a> LineContext<'a> {
@@ -116,17 +114,27 @@ impl<'a> LineContext<'a> {
         })
     }
 
-    /// The line names another exchange, as a whole word.
+    /// The line names another exchange, as a whole word, in any case.
     pub fn foreign(&self) -> bool {
         *self.foreign.get_or_init(|| {
             let l = self.line;
-            let (ac, is_okx) = names();
-            ac.find_iter(l).any(|m| {
-                let before = m.start().checked_sub(1).map(|i| l[i]);
-                let after = l.get(m.end()).copied();
-                !is_okx[m.pattern().as_usize()]
-                    && !before.is_some_and(|c| c.is_ascii_alphanumeric())
-                    && !after.is_some_and(|c| c.is_ascii_alphanumeric())
+            let word = |s: usize, e: usize| {
+                let alnum = |i: Option<usize>| {
+                    i.and_then(|i| l.get(i))
+                        .is_some_and(|c| c.is_ascii_alphanumeric())
+                };
+                !alnum(s.checked_sub(1)) && !alnum(Some(e))
+            };
+            LOWER.with(|buf| {
+                let mut lower = buf.borrow_mut();
+                lower.clear();
+                lower.extend(l.iter().map(u8::to_ascii_lowercase));
+                match names() {
+                    Names::Packed(p) => p.find_iter(&lower[..]).any(|m| word(m.start(), m.end())),
+                    Names::Automaton(a) => {
+                        a.find_iter(&lower[..]).any(|m| word(m.start(), m.end()))
+                    }
+                }
             })
         })
     }

@@ -544,7 +544,10 @@ mod tests {
     }
 
     fn field(m: &[Member], k: &str) -> String {
-        get(m, k).and_then(|m| m.value.scalar()).unwrap_or_default().to_string()
+        get(m, k)
+            .and_then(|m| m.value.scalar())
+            .unwrap_or_default()
+            .to_string()
     }
 
     #[test]
