@@ -8,7 +8,8 @@ pub mod report;
 use crate::event::{Api, Category, Event};
 use crate::filter::classify;
 use crate::time::{Bucket, Zone};
-use std::collections::{BTreeMap, HashMap};
+use rustc_hash::FxHashMap;
+use std::collections::BTreeMap;
 
 /// Distinct messages kept per code; more are counted under the last slot.
 const MAX_MESSAGES: usize = 32;
@@ -32,7 +33,7 @@ pub struct CodeStats {
     pub partial: u64,
     pub first: Option<i64>,
     pub last: Option<i64>,
-    pub messages: HashMap<String, u64>,
+    pub messages: FxHashMap<String, u64>,
     pub sample: Option<Sample>,
 }
 
@@ -51,7 +52,9 @@ impl CodeStats {
 pub struct Aggregate {
     pub bucket: Bucket,
     pub zone: Zone,
-    pub codes: HashMap<String, CodeStats>,
+    /// By code. Maps of strings hashed per event use FxHash: keys come from the
+    /// scanned logs, but a map of codes and messages is small and bounded.
+    pub codes: FxHashMap<String, CodeStats>,
     /// (bucket start, code) -> count, when a bucket width is set.
     pub buckets: BTreeMap<(i64, String), u64>,
     /// Hourly counts by code, always kept (bursts and report timelines).
@@ -60,19 +63,20 @@ pub struct Aggregate {
     pub partial: u64,
     pub untimed: u64,
     pub keep_samples: bool,
+    /// Reused lookup key of the time maps.
+    scratch: (i64, String),
 }
 
-/// Adds one to `(at, code)`, allocating the key only the first time it is seen.
-fn bump(map: &mut BTreeMap<(i64, String), u64>, at: i64, code: &str) {
-    // Keys order by time first: the range of `at` holds every code seen then.
-    let found = map
-        .range_mut((at, String::new())..)
-        .take_while(|((t, _), _)| *t == at)
-        .find(|((_, c), _)| c == code);
-    match found {
-        Some((_, n)) => *n += 1,
+/// Adds one to `(at, code)`; `key` is a scratch key reused from call to call, so a
+/// key is allocated only the first time it is seen.
+fn bump(map: &mut BTreeMap<(i64, String), u64>, key: &mut (i64, String), at: i64, code: &str) {
+    key.0 = at;
+    key.1.clear();
+    key.1.push_str(code);
+    match map.get_mut(key) {
+        Some(n) => *n += 1,
         None => {
-            map.insert((at, code.to_string()), 1);
+            map.insert(key.clone(), 1);
         }
     }
 }
@@ -82,13 +86,14 @@ impl Aggregate {
         Aggregate {
             bucket,
             zone,
-            codes: HashMap::new(),
+            codes: FxHashMap::default(),
             buckets: BTreeMap::new(),
             hourly: BTreeMap::new(),
             total: 0,
             partial: 0,
             untimed: 0,
             keep_samples: false,
+            scratch: (0, String::new()),
         }
     }
 
@@ -106,7 +111,7 @@ impl Aggregate {
                 partial: 0,
                 first: None,
                 last: None,
-                messages: HashMap::new(),
+                messages: FxHashMap::default(),
                 sample: None,
             };
             self.codes.insert(ev.code.clone(), st);
@@ -119,10 +124,10 @@ impl Aggregate {
             st.last = Some(st.last.map_or(t, |l| l.max(t)));
             if self.bucket != Bucket::None {
                 let b = self.zone.floor(t, self.bucket);
-                bump(&mut self.buckets, b, &ev.code);
+                bump(&mut self.buckets, &mut self.scratch, b, &ev.code);
             }
             let h = self.zone.floor(t, Bucket::Hour);
-            bump(&mut self.hourly, h, &ev.code);
+            bump(&mut self.hourly, &mut self.scratch, h, &ev.code);
         } else {
             self.untimed += 1;
         }

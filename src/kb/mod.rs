@@ -6,7 +6,6 @@
 //! a sensible category.
 
 use crate::event::{Api, Category};
-use std::collections::HashMap;
 use std::sync::OnceLock;
 
 const DATA: &str = include_str!("codes.tsv");
@@ -73,7 +72,7 @@ impl Info {
 
 struct Kb {
     entries: Vec<Entry>,
-    by_code: HashMap<&'static str, Vec<usize>>,
+    by_code: rustc_hash::FxHashMap<&'static str, Vec<usize>>,
 }
 
 fn kb() -> &'static Kb {
@@ -99,7 +98,8 @@ fn kb() -> &'static Kb {
                 remedy: f[7],
             });
         }
-        let mut by_code: HashMap<&'static str, Vec<usize>> = HashMap::new();
+        let mut by_code: rustc_hash::FxHashMap<&'static str, Vec<usize>> =
+            rustc_hash::FxHashMap::default();
         for (i, e) in entries.iter().enumerate() {
             by_code.entry(e.code).or_default().push(i);
         }
