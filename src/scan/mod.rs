@@ -200,7 +200,7 @@ pub fn scan_chunk(data: &[u8], opts: &ScanOptions) -> ChunkScan {
 /// (`50102:Timestamp ...`); `code=N` text is found at its own `code` hit.
 fn worth_a_look(data: &[u8], hit: usize, literal: usize) -> bool {
     match literal {
-        0 | 1 => code_word(data, hit) && extract::code_follows(data, hit),
+        0 | 1 => code_word(data, hit) && extract::code_follows(data, hit) && !in_notice(data, hit),
         2 => {
             let before = &data[..hit];
             let rest = rest_of_line(data, hit);
@@ -225,6 +225,41 @@ fn code_word(data: &[u8], hit: usize) -> bool {
         Some(c) => !c.is_ascii_alphanumeric(),
         None => true,
     }
+}
+
+/// Is the code at `hit` a key of a flat object whose `event` is `notice` (a
+/// WebSocket notice such as 64008, never an error)? Such an object is all that
+/// reaches the hit: an error elsewhere on the line has a hit of its own.
+fn in_notice(data: &[u8], hit: usize) -> bool {
+    let (ls, le) = extract::line_bounds(data, hit);
+    let Some(open) = memchr::memrchr(b'{', &data[ls..hit]).map(|p| ls + p) else {
+        return false;
+    };
+    let Some(close) = memchr::memchr(b'}', &data[hit..le]).map(|p| hit + p) else {
+        return false;
+    };
+    let obj = &data[open + 1..close];
+    if memchr::memchr2(b'{', b'}', obj).is_some() {
+        return false;
+    }
+    // `"event":"notice"`, `'event': 'notice'`, `event: 'notice'`, `Event:notice`.
+    memchr::memmem::find_iter(obj, b"vent").any(|p| {
+        p > 0
+            && obj[p - 1].eq_ignore_ascii_case(&b'e')
+            && (p < 2 || !obj[p - 2].is_ascii_alphanumeric())
+            && {
+                let rest = &obj[p + 4..];
+                let skip = rest
+                    .iter()
+                    .take(6)
+                    .take_while(|c| matches!(c, b'"' | b'\'' | b'\\' | b' ' | b':' | b'='))
+                    .count();
+                rest[skip..].starts_with(b"notice")
+                    && !rest
+                        .get(skip + 6)
+                        .is_some_and(|c| c.is_ascii_alphanumeric())
+            }
+    })
 }
 
 fn rest_of_line(data: &[u8], hit: usize) -> &[u8] {
@@ -498,6 +533,32 @@ okx {\"msg\":\"Timestamp request expired\",\"code\":\"50102\"}\n";
         let lines: Vec<u64> = scan_cut(&text, &[]).iter().map(|e| e.line).collect();
         // Line 3 re-logs line 2's failure; line 5 starts a new retry loop.
         assert_eq!(lines, [1, 2, 4, 5]);
+    }
+
+    #[test]
+    fn notices_are_passed_over_before_parsing_and_errors_beside_them_kept() {
+        let notice =
+            r#"{"event":"notice","code":"64008","msg":"The connection will soon be closed."}"#;
+        let t = |s: &str| s.find("code").unwrap();
+        assert!(in_notice(notice.as_bytes(), t(notice)));
+        for flat in [
+            "{'event': 'notice', 'code': '64008'}",
+            "{ event: 'notice', code: '64008' }",
+            "&{Event:notice Msg:soon closed Code:64008 Args:[]}",
+        ] {
+            assert!(
+                in_notice(flat.as_bytes(), flat.rfind("ode").unwrap() - 1),
+                "{flat}"
+            );
+        }
+        // An error whose message says "notice", and a notice nested in an error body.
+        let error = r#"{"event":"error","code":"60012","msg":"Illegal request: notice"}"#;
+        assert!(!in_notice(error.as_bytes(), t(error)));
+        let nested = r#"{"code":"50001","data":{"event":"notice"},"msg":"x"}"#;
+        assert!(!in_notice(nested.as_bytes(), t(nested)));
+        let line = format!("{notice} then {error}\n");
+        let codes: Vec<String> = scan_cut(&line, &[]).into_iter().map(|e| e.code).collect();
+        assert_eq!(codes, ["60012"]);
     }
 
     #[test]
