@@ -135,7 +135,9 @@ fn scan_path(
         return scan_stream(counted, Some(format), cfg, merger, rep, sink);
     }
     let ranges = chunk::ranges(len, cfg.chunk_size);
-    let window = window_size();
+    // A window ends with a wait for its slowest chunk; only results are kept per
+    // chunk (buffers are per thread), so a file's windows can be long.
+    let window = window_size() * 4;
     for (w, group) in ranges.chunks(window).enumerate() {
         let scans: Vec<io::Result<(ChunkScan, u64)>> = group
             .par_iter()
