@@ -138,8 +138,8 @@ fn scan_path(
     // A window ends with a wait for its slowest chunk; only results are kept per
     // chunk (buffers are per thread), so a file's windows can be long.
     let window = window_size() * 4;
-    for (w, group) in ranges.chunks(window).enumerate() {
-        let scans: Vec<io::Result<(ChunkScan, u64)>> = group
+    let scan_window = |w: usize, group: &[(u64, u64)]| -> Vec<io::Result<(ChunkScan, u64)>> {
+        group
             .par_iter()
             .enumerate()
             .map(|(k, &(a, b))| {
@@ -156,18 +156,34 @@ fn scan_path(
                     Ok((scan_chunk(data, &cfg.opts), data.len() as u64))
                 })
             })
-            .collect();
+            .collect()
+    };
+    let mut merge_window = |scans: Vec<io::Result<(ChunkScan, u64)>>| -> Result<(), String> {
         for s in scans {
-            match s {
-                Ok((cs, bytes)) => {
-                    rep.stats.bytes += bytes;
-                    merger.merge(cs, &mut |e| sink(e, &mut rep.stats));
-                }
-                Err(e) => return Err(describe(&e)),
-            }
+            let (cs, bytes) = s.map_err(|e| describe(&e))?;
+            rep.stats.bytes += bytes;
+            merger.merge(cs, &mut |e| sink(e, &mut rep.stats));
         }
+        Ok(())
+    };
+    let overlap = rayon::current_num_threads() > 1;
+    let mut pending = Vec::new();
+    for (w, group) in ranges.chunks(window).enumerate() {
+        if !overlap {
+            merge_window(scan_window(w, group))?;
+            continue;
+        }
+        // The window before is merged here, in order, while the pool scans this
+        // one: the workers never wait for the merge.
+        let mut next = Vec::new();
+        let merged = rayon::in_place_scope(|s| {
+            s.spawn(|_| next = scan_window(w, group));
+            merge_window(std::mem::take(&mut pending))
+        });
+        merged?;
+        pending = next;
     }
-    Ok(())
+    merge_window(pending)
 }
 
 fn window_size() -> usize {
