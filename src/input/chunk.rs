@@ -15,7 +15,9 @@ use std::io::{self, Read};
 /// (memory stays bounded); files need no such fallback.
 const FALLBACK: usize = 1 << 20;
 /// How much beyond a range's end is read at first to find its cut.
-const OVERHANG: usize = 64 * 1024;
+/// (Read again by the next range: small, it costs little copying; a longer record
+/// doubles the read until its end is in.)
+const OVERHANG: usize = 8 * 1024;
 
 /// The first record start at or after `pos` in `buf` (with `pos > 0`). `Ok(None)`
 /// means "need more bytes"; at end of input the end itself is a cut.

@@ -205,9 +205,8 @@ fn worth_a_look(data: &[u8], hit: usize, literal: usize) -> bool {
             let before = &data[..hit];
             let rest = rest_of_line(data, hit);
             (before.ends_with(b"ok") || before.ends_with(b"oke"))
-                && memchr::memmem::find(rest, b"ode").is_none()
-                && (memchr::memmem::find(rest, b"essage").is_some()
-                    || memchr::memmem::find(rest, b"msg").is_some())
+                && !has(Needle::Ode, rest)
+                && (has(Needle::Essage, rest) || has(Needle::Msg, rest))
         }
         _ => extract::text::five_digits_colon(rest_of_line(data, hit)),
     }
@@ -243,7 +242,7 @@ fn in_notice(data: &[u8], hit: usize) -> bool {
         return false;
     }
     // `"event":"notice"`, `'event': 'notice'`, `event: 'notice'`, `Event:notice`.
-    memchr::memmem::find_iter(obj, b"vent").any(|p| {
+    finders()[Needle::Vent as usize].find_iter(obj).any(|p| {
         p > 0
             && obj[p - 1].eq_ignore_ascii_case(&b'e')
             && (p < 2 || !obj[p - 2].is_ascii_alphanumeric())
@@ -260,6 +259,25 @@ fn in_notice(data: &[u8], hit: usize) -> bool {
                         .is_some_and(|c| c.is_ascii_alphanumeric())
             }
     })
+}
+
+/// The words looked for around hits, with their searchers built once (building
+/// one per call showed in profiles).
+#[derive(Clone, Copy)]
+enum Needle {
+    Ode,
+    Essage,
+    Msg,
+    Vent,
+}
+
+fn finders() -> &'static [memchr::memmem::Finder<'static>; 4] {
+    static F: OnceLock<[memchr::memmem::Finder<'static>; 4]> = OnceLock::new();
+    F.get_or_init(|| [&b"ode"[..], b"essage", b"msg", b"vent"].map(memchr::memmem::Finder::new))
+}
+
+fn has(n: Needle, hay: &[u8]) -> bool {
+    finders()[n as usize].find(hay).is_some()
 }
 
 fn rest_of_line(data: &[u8], hit: usize) -> &[u8] {
