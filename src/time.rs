@@ -103,6 +103,22 @@ impl Zone {
 
     /// The start of the bucket holding `ms`, aligned in this zone's wall clock.
     pub fn floor(&self, ms: i64, bucket: Bucket) -> i64 {
+        // A zone with one offset floors by arithmetic (this runs once per event).
+        let fixed = match self {
+            Zone::Utc => Some(0),
+            Zone::Fixed(o) => Some(i64::from(o.local_minus_utc()) * 1000),
+            _ => None,
+        };
+        if let Some(off) = fixed {
+            let unit: i64 = match bucket {
+                Bucket::None => return ms,
+                Bucket::Minute => 60_000,
+                Bucket::Hour => 3_600_000,
+                Bucket::Day => 86_400_000,
+            };
+            let local = ms + off;
+            return local - local.rem_euclid(unit) - off;
+        }
         let local = self.local(ms).naive_local();
         let date = local.date();
         let t = local.time();
@@ -592,6 +608,43 @@ mod tests {
             z.format_secs(z.floor(t, Bucket::Day)),
             "2026-11-23T00:00:00+05:30"
         );
+    }
+
+    #[test]
+    fn fixed_zones_floor_as_the_calendar_does() {
+        use chrono::{TimeZone, Timelike};
+        for zone in ["UTC", "+05:45", "-03:30", "+14:00"] {
+            let z = Zone::parse(zone).unwrap();
+            let off = match &z {
+                Zone::Utc => chrono::FixedOffset::east_opt(0).unwrap(),
+                Zone::Fixed(o) => *o,
+                _ => unreachable!(),
+            };
+            // Before and after 1970, across a day and a year boundary.
+            for t in [
+                -86_400_123_i64,
+                -1,
+                0,
+                1_767_225_599_999,
+                1_795_341_600_000,
+                1_795_395_959_001,
+            ] {
+                let l = off.timestamp_millis_opt(t).unwrap().naive_local();
+                let at = |h, m| {
+                    off.from_local_datetime(&l.date().and_hms_opt(h, m, 0).unwrap())
+                        .unwrap()
+                        .timestamp_millis()
+                };
+                assert_eq!(
+                    z.floor(t, Bucket::Minute),
+                    at(l.hour(), l.minute()),
+                    "{zone} {t}"
+                );
+                assert_eq!(z.floor(t, Bucket::Hour), at(l.hour(), 0), "{zone} {t}");
+                assert_eq!(z.floor(t, Bucket::Day), at(0, 0), "{zone} {t}");
+                assert_eq!(z.floor(t, Bucket::None), t);
+            }
+        }
     }
 
     #[test]
