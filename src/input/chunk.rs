@@ -157,6 +157,9 @@ pub struct StreamChunker<R> {
     pub offset: u64,
     /// A record longer than `max` had to be cut.
     pub oversized: bool,
+    /// Buffers handed back after use ([`StreamChunker::recycle`]): a chunk's memory
+    /// is reused instead of freed and faulted in again.
+    spare: Vec<Vec<u8>>,
 }
 
 impl<R: Read> StreamChunker<R> {
@@ -170,6 +173,7 @@ impl<R: Read> StreamChunker<R> {
             failed: None,
             offset: 0,
             oversized: false,
+            spare: Vec::new(),
         }
     }
 
@@ -224,10 +228,20 @@ impl<R: Read> StreamChunker<R> {
     }
 
     fn take(&mut self, n: usize) -> Vec<u8> {
-        let rest = self.carry.split_off(n);
+        let mut rest = self.spare.pop().unwrap_or_default();
+        rest.clear();
+        rest.extend_from_slice(&self.carry[n..]);
+        self.carry.truncate(n);
         let chunk = std::mem::replace(&mut self.carry, rest);
         self.offset += chunk.len() as u64;
         chunk
+    }
+
+    /// Takes back a chunk's buffer for a later chunk (at most `keep` are kept).
+    pub fn recycle(&mut self, buf: Vec<u8>, keep: usize) {
+        if self.spare.len() < keep {
+            self.spare.push(buf);
+        }
     }
 }
 

@@ -221,9 +221,14 @@ fn scan_stream<R: Read + Send>(
     let window = window_size();
     std::thread::scope(|scope| {
         let (tx, rx) = std::sync::mpsc::sync_channel::<Piece>(window);
+        // Scanned chunks go back to the reader, to be filled again.
+        let (back_tx, back_rx) = std::sync::mpsc::channel::<Vec<u8>>();
         scope.spawn(move || {
             let mut chunker = StreamChunker::new(reader, cfg.chunk_size, cfg.max_record);
             loop {
+                while let Ok(buf) = back_rx.try_recv() {
+                    chunker.recycle(buf, window);
+                }
                 let piece = match chunker.next_chunk() {
                     Ok(Some(c)) => Piece::Chunk(c),
                     Ok(None) => break,
@@ -261,12 +266,14 @@ fn scan_stream<R: Read + Send>(
             let done = batch.len() < window;
             let scans: Vec<ChunkScan> =
                 batch.par_iter().map(|c| scan_chunk(c, &cfg.opts)).collect();
-            for (cs, c) in scans.into_iter().zip(&batch) {
+            for (cs, c) in scans.into_iter().zip(batch) {
                 rep.stats.bytes += c.len() as u64;
                 if format.is_none() {
                     cfg.progress.add(c.len() as u64);
                 }
                 merger.merge(cs, &mut |e| sink(e, &mut rep.stats));
+                // The reader may have stopped already: then the buffer is dropped.
+                let _ = back_tx.send(c);
             }
             match end {
                 Some(Piece::Failed(e, offset)) => {
