@@ -14,6 +14,7 @@ pub mod value;
 use crate::event::Shape;
 use crate::kb;
 use context::LineContext;
+use std::borrow::Cow;
 use std::sync::OnceLock;
 use value::{get, Fail, Member, Syntax, Value};
 
@@ -369,8 +370,7 @@ impl Walk<'_, '_> {
 
     fn walk_member(&mut self, m: &Member, syntax: Syntax, depth: usize) {
         match &m.value {
-            Value::Str(s) if s.contains('{') => {
-                let b = s.as_bytes();
+            Value::Str(b) if memchr::memchr(b'{', b).is_some() => {
                 let Some(open) = memchr::memchr(b'{', b) else {
                     return;
                 };
@@ -442,22 +442,22 @@ impl Walk<'_, '_> {
             }
             let code = code.unwrap_or_default();
             let msg = k.message();
-            if code == "0" || !self.ctx.accepts(code, self.prefix, Kind::Ws) {
+            if code == "0" || !self.ctx.accepts(&code, self.prefix, Kind::Ws) {
                 return true;
             }
             if code.is_empty() && msg.is_empty() {
                 return true;
             }
             let at = code_m.map_or(self.body.0, |c| self.at(c));
-            self.emit(code, msg, self.shape(syntax, Shape::Ws), at);
+            self.emit(&code, &msg, self.shape(syntax, Shape::Ws), at);
             return true;
         }
         if let Some(s) = k.s_code {
             let sc = s.value.scalar().unwrap_or_default();
-            if sc != "0" && !sc.is_empty() && self.ctx.accepts(sc, self.prefix, Kind::Item) {
+            if sc != "0" && !sc.is_empty() && self.ctx.accepts(&sc, self.prefix, Kind::Item) {
                 let msg = k.s_msg.and_then(|x| x.value.scalar()).unwrap_or_default();
                 let at = self.at(s);
-                self.emit(sc, msg, self.shape(syntax, Shape::V5Scode), at);
+                self.emit(&sc, &msg, self.shape(syntax, Shape::V5Scode), at);
             }
             return true;
         }
@@ -487,16 +487,16 @@ impl Walk<'_, '_> {
                 return true;
             }
         }
-        if matches!(code_s, "1" | "2") && k.data.is_none() && !self.ctx.okx() {
+        if matches!(code_s.as_ref(), "1" | "2") && k.data.is_none() && !self.ctx.okx() {
             return true;
         }
         // The gateway's mixed body (`code` 500 with `error_code` and `msg`) is OKX's
         // own shape even for codes outside the usual ranges.
         let gateway = k.detail_msg.is_some() || k.error_code.is_some() && k.msg.is_some();
         let accepted = if gateway && !self.ctx.foreign_prefix(self.prefix) {
-            code_syntax_ok(code_s)
+            code_syntax_ok(&code_s)
         } else {
-            self.ctx.accepts(code_s, self.prefix, kind)
+            self.ctx.accepts(&code_s, self.prefix, kind)
         };
         if !accepted {
             return true;
@@ -511,7 +511,7 @@ impl Walk<'_, '_> {
             Shape::V5
         };
         let at = code_member.map_or(self.body.0, |c| self.at(c));
-        self.emit(code_s, k.message(), self.shape(syntax, content), at);
+        self.emit(&code_s, &k.message(), self.shape(syntax, content), at);
         true
     }
 
@@ -529,7 +529,7 @@ impl Walk<'_, '_> {
             Shape::V3
         };
         let at = self.body.0;
-        self.emit("", msg, self.shape(syntax, content), at);
+        self.emit("", &msg, self.shape(syntax, content), at);
         true
     }
 }
@@ -582,7 +582,7 @@ impl<'m, 'a> Keys<'m, 'a> {
 
     /// The message of a body: the first non-empty of `msg`, `error_message`,
     /// `message`, `error_msg`, `sMsg`, `detailMsg`.
-    fn message(&self) -> &'m str {
+    fn message(&self) -> Cow<'m, str> {
         [
             self.msg,
             self.error_message,

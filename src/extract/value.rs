@@ -14,7 +14,8 @@ pub const MAX_DEPTH: usize = 64;
 
 #[derive(Clone, Debug, PartialEq)]
 pub enum Value<'a> {
-    Str(Cow<'a, str>),
+    /// A string's bytes, unescaped; checked as UTF-8 only when read ([`Value::scalar`]).
+    Str(Cow<'a, [u8]>),
     Num(Cow<'a, str>),
     Bool(bool),
     Null,
@@ -68,11 +69,15 @@ impl<'a> Value<'a> {
     }
 
     /// A scalar as text (strings, numbers, booleans); `None` for null and containers.
-    pub fn scalar(&self) -> Option<&str> {
+    pub fn scalar(&self) -> Option<Cow<'_, str>> {
         match self {
-            Value::Str(s) | Value::Num(s) => Some(s),
-            Value::Bool(true) => Some("true"),
-            Value::Bool(false) => Some("false"),
+            Value::Str(s) => Some(match std::str::from_utf8(s) {
+                Ok(t) => Cow::Borrowed(t),
+                Err(_) => String::from_utf8_lossy(s),
+            }),
+            Value::Num(s) => Some(Cow::Borrowed(s)),
+            Value::Bool(true) => Some(Cow::Borrowed("true")),
+            Value::Bool(false) => Some(Cow::Borrowed("false")),
             _ => None,
         }
     }
@@ -109,6 +114,13 @@ fn text(b: &[u8]) -> Cow<'_, str> {
     match std::str::from_utf8(b) {
         Ok(s) => Cow::Borrowed(s),
         Err(_) => Cow::Owned(String::from_utf8_lossy(b).into_owned()),
+    }
+}
+
+fn bytes(s: Cow<'_, str>) -> Cow<'_, [u8]> {
+    match s {
+        Cow::Borrowed(b) => Cow::Borrowed(b.as_bytes()),
+        Cow::Owned(o) => Cow::Owned(o.into_bytes()),
     }
 }
 
@@ -228,10 +240,10 @@ impl<'a> Parser<'a> {
         match self.peek()? {
             b'{' => self.object(),
             b'[' => self.array(),
-            b'"' => Ok(Value::Str(self.string(b'"')?)),
+            b'"' => Ok(Value::Str(self.raw_string(b'"')?)),
             b'\'' => {
                 self.single = true;
-                Ok(Value::Str(self.string(b'\'')?))
+                Ok(Value::Str(self.raw_string(b'\'')?))
             }
             _ => self.bare_value(),
         }
@@ -330,16 +342,6 @@ impl<'a> Parser<'a> {
                 _ => return Err(Fail::Syntax),
             }
         }
-    }
-
-    fn string(&mut self, quote: u8) -> Result<Cow<'a, str>, Fail> {
-        Ok(match self.raw_string(quote)? {
-            Cow::Borrowed(b) => text(b),
-            Cow::Owned(v) => Cow::Owned(match String::from_utf8(v) {
-                Ok(s) => s,
-                Err(e) => String::from_utf8_lossy(e.as_bytes()).into_owned(),
-            }),
-        })
     }
 
     /// A quoted string's bytes, unescaped (borrowed when it holds no escape).
@@ -454,7 +456,7 @@ impl<'a> Parser<'a> {
             {
                 Value::Num(word)
             }
-            _ => Value::Str(word),
+            _ => Value::Str(bytes(word)),
         })
     }
 }
@@ -516,7 +518,7 @@ fn parse_go(b: &[u8], open: usize) -> Result<Parsed<'_>, Fail> {
         let value = if raw.is_empty() || raw == "<nil>" {
             Value::Null
         } else {
-            Value::Str(raw)
+            Value::Str(bytes(raw))
         };
         members.push(Member {
             key: Cow::Borrowed(&body[ks..ke]),
@@ -547,7 +549,7 @@ mod tests {
         get(m, k)
             .and_then(|m| m.value.scalar())
             .unwrap_or_default()
-            .to_string()
+            .into_owned()
     }
 
     #[test]
