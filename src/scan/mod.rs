@@ -193,11 +193,13 @@ pub fn scan_chunk(data: &[u8], opts: &ScanOptions) -> ChunkScan {
     out
 }
 
-/// The cheap check at a hit, before any parsing. After `code`/`Code`: a code that
-/// can be an error ([`extract::code_follows`]). After `okx {`: a body with no `code`
-/// key (one with a code is decided at its own `code` hit) but with a message
-/// (`msg`, `message`, `error_message`). After `xception`: five digits and a colon
-/// (`50102:Timestamp ...`); `code=N` text is found at its own `code` hit.
+/// The cheap check at a hit, before any parsing. At `code`/`Code`: a key every
+/// extraction path reads ([`code_word`]), a code that can be an error
+/// ([`extract::code_follows`]), not in a WebSocket notice ([`in_notice`]). At `x {`:
+/// `okx {` or `okex {` before a body with no `code` key (one with a code is decided
+/// at its own `code` hit) but with a message (`msg`, `message`, `error_message`). At
+/// `xception`: five digits and a colon (`50102:Timestamp ...`); `code=N` text is
+/// found at its own `code` hit.
 fn worth_a_look(data: &[u8], hit: usize, literal: usize) -> bool {
     match literal {
         0 | 1 => code_word(data, hit) && extract::code_follows(data, hit) && !in_notice(data, hit),
