@@ -582,6 +582,33 @@ okx {\"msg\":\"Timestamp request expired\",\"code\":\"50102\"}\n";
     }
 
     #[test]
+    fn code_words_the_extractors_read_pass_the_cheap_check() {
+        let text =
+            "2026-11-22 10:00:00 ERROR OkexException: failed, errorCode=50113 Invalid Sign\n\
+                    2026-11-22 10:00:01 ERROR failed: error code 50102 Timestamp request expired\n\
+                    2026-11-22 10:00:02 WARN bybit {\"retCode\":50102,\"retMsg\":\"x\"}\n";
+        let codes: Vec<String> = scan_cut(text, &[]).into_iter().map(|e| e.code).collect();
+        assert_eq!(codes, ["50113", "50102"]);
+        for (word, ok) in [
+            ("{\"code\"", true),
+            ("{\"sCode\"", true),
+            ("error_code", true),
+            ("ErrorCode", true),
+            ("retCode", false),
+            ("decode", false),
+        ] {
+            assert_eq!(
+                code_word(
+                    word.as_bytes(),
+                    word.to_ascii_lowercase().rfind("code").unwrap()
+                ),
+                ok,
+                "{word}"
+            );
+        }
+    }
+
+    #[test]
     fn repeated_prints_without_frames_are_retries() {
         let text = "okx {\"msg\":\"Too Many Requests\",\"code\":\"50011\"}\nokx {\"msg\":\"Too Many Requests\",\"code\":\"50011\"}\n";
         assert_eq!(scan_cut(text, &[]).len(), 2);
