@@ -129,12 +129,17 @@ impl<'a> LineContext<'a> {
                 let mut lower = buf.borrow_mut();
                 lower.clear();
                 lower.extend(l.iter().map(u8::to_ascii_lowercase));
-                match names() {
+                let found = match names() {
                     Names::Packed(p) => p.find_iter(&lower[..]).any(|m| word(m.start(), m.end())),
                     Names::Automaton(a) => {
                         a.find_iter(&lower[..]).any(|m| word(m.start(), m.end()))
                     }
+                };
+                // A huge line's copy is not kept for the rest of the run.
+                if lower.capacity() > 1 << 20 {
+                    *lower = Vec::new();
                 }
+                found
             })
         })
     }

@@ -232,12 +232,17 @@ fn code_word(data: &[u8], hit: usize) -> bool {
 /// WebSocket notice such as 64008, never an error)? Such an object is all that
 /// reaches the hit: an error elsewhere on the line has a hit of its own.
 fn in_notice(data: &[u8], hit: usize) -> bool {
-    let (ls, le) = extract::line_bounds(data, hit);
-    let Some(open) = memchr::memrchr(b'{', &data[ls..hit]).map(|p| ls + p) else {
-        return false;
+    // Looked for near the hit only, so that a huge line of notices is not read
+    // once per hit; the braces must be on the hit's line.
+    let lo = hit.saturating_sub(NEAR);
+    let hi = (hit + NEAR).min(data.len());
+    let open = match memchr::memrchr2(b'{', b'\n', &data[lo..hit]) {
+        Some(p) if data[lo + p] == b'{' => lo + p,
+        _ => return false,
     };
-    let Some(close) = memchr::memchr(b'}', &data[hit..le]).map(|p| hit + p) else {
-        return false;
+    let close = match memchr::memchr2(b'}', b'\n', &data[hit..hi]) {
+        Some(p) if data[hit + p] == b'}' => hit + p,
+        _ => return false,
     };
     let obj = &data[open + 1..close];
     if memchr::memchr2(b'{', b'}', obj).is_some() {
@@ -282,8 +287,15 @@ fn has(n: Needle, hay: &[u8]) -> bool {
     finders()[n as usize].find(hay).is_some()
 }
 
+/// How far from a hit its cheap checks look. They only filter (a hit that passes is
+/// extracted in full), and bounding them keeps a huge line from being read once per
+/// hit on it.
+const NEAR: usize = 4 * 1024;
+
+/// The line from `hit` on, up to [`NEAR`] bytes.
 fn rest_of_line(data: &[u8], hit: usize) -> &[u8] {
-    let end = memchr::memchr(b'\n', &data[hit..]).map_or(data.len(), |n| hit + n);
+    let hi = (hit + NEAR).min(data.len());
+    let end = memchr::memchr(b'\n', &data[hit..hi]).map_or(hi, |n| hit + n);
     &data[hit..end]
 }
 
