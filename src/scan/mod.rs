@@ -137,7 +137,10 @@ pub fn scan_chunk(data: &[u8], opts: &ScanOptions) -> ChunkScan {
             return hit + 1;
         }
         found.clear();
-        let end = extract::record_at(data, hit, 0, &mut found);
+        // No record starts inside the one handled last: a walk back from a
+        // continuation line stops there (so a long indented block is not walked
+        // again from each of its lines).
+        let end = extract::record_at(data, hit, done, &mut found);
         done = end.max(hit + 1);
         if found.is_empty() {
             return done;
