@@ -2,9 +2,9 @@
 //! exchange's body of the same shape (ccxt prints `binance {...}`, `okx {...}`), and
 //! the rule that accepts a code as OKX's.
 
+use super::literals::Literals;
 use super::{code_syntax_ok, in_okx_range, Kind};
 use crate::kb;
-use aho_corasick::{AhoCorasick, MatchKind};
 use std::sync::OnceLock;
 
 /// Exchanges whose bodies look like OKX's. OKCoin shares OKX's API and codes but is
@@ -55,30 +55,11 @@ pub struct LineContext<'a> {
     foreign: std::cell::OnceCell<bool>,
 }
 
-/// Finds other exchanges' names in a lowercased line: Teddy (SIMD) where the CPU
-/// has it, an automaton elsewhere. Leftmost-longest, so `gateio` wins over `gate`.
-enum Names {
-    Packed(aho_corasick::packed::Searcher),
-    Automaton(AhoCorasick),
-}
-
-fn names() -> &'static Names {
-    static N: OnceLock<Names> = OnceLock::new();
-    N.get_or_init(|| {
-        let mut b = aho_corasick::packed::Config::new()
-            .match_kind(aho_corasick::packed::MatchKind::LeftmostLongest)
-            .builder();
-        b.extend(FOREIGN);
-        match b.build() {
-            Some(s) => Names::Packed(s),
-            None => Names::Automaton(
-                AhoCorasick::builder()
-                    .match_kind(MatchKind::LeftmostLongest)
-                    .build(FOREIGN)
-                    .expect("names build"),
-            ),
-        }
-    })
+/// Finds other exchanges' names in a lowercased line, leftmost-longest (`gateio`
+/// over `gate`).
+fn names() -> &'static Literals {
+    static N: OnceLock<Literals> = OnceLock::new();
+    N.get_or_init(|| Literals::new(FOREIGN, true))
 }
 
 thread_local! {
@@ -129,12 +110,7 @@ impl<'a> LineContext<'a> {
                 let mut lower = buf.borrow_mut();
                 lower.clear();
                 lower.extend(l.iter().map(u8::to_ascii_lowercase));
-                let found = match names() {
-                    Names::Packed(p) => p.find_iter(&lower[..]).any(|m| word(m.start(), m.end())),
-                    Names::Automaton(a) => {
-                        a.find_iter(&lower[..]).any(|m| word(m.start(), m.end()))
-                    }
-                };
+                let found = names().any(&lower, word);
                 // A huge line's copy is not kept for the rest of the run.
                 if lower.capacity() > 1 << 20 {
                     *lower = Vec::new();

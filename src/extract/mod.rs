@@ -8,6 +8,7 @@
 //! by [`value`]; bodies without JSON (exception text) by [`text`].
 
 pub mod context;
+pub mod literals;
 pub mod text;
 pub mod value;
 
