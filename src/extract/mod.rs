@@ -371,7 +371,7 @@ impl Walk<'_, '_> {
 
     fn walk_member(&mut self, m: &Member, syntax: Syntax, depth: usize) {
         match &m.value {
-            Value::Str(b) if memchr::memchr(b'{', b).is_some() => {
+            Value::Str(b) => {
                 let Some(open) = memchr::memchr(b'{', b) else {
                     return;
                 };

@@ -58,12 +58,8 @@ fn lossy(b: &[u8]) -> String {
 pub fn exception(data: &[u8], ls: usize, le: usize, ctx: &LineContext) -> Option<Found> {
     let line = &data[ls..le];
     // Cheap checks before any regex: a `code` word, or five digits before a colon.
-    static ODE: OnceLock<memchr::memmem::Finder<'static>> = OnceLock::new();
     static UPPER: OnceLock<memchr::memmem::Finder<'static>> = OnceLock::new();
-    let has_code_word = ODE
-        .get_or_init(|| memchr::memmem::Finder::new(b"ode"))
-        .find(line)
-        .is_some()
+    let has_code_word = super::code_finder().find(line).is_some()
         || UPPER
             .get_or_init(|| memchr::memmem::Finder::new(b"ODE"))
             .find(line)
