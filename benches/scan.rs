@@ -20,6 +20,7 @@ use criterion::{
     black_box, criterion_group, criterion_main, BenchmarkId, Criterion, SamplingMode, Throughput,
 };
 use okxscan::extract::{line_bounds, record_at};
+use okxscan::scan::prefilter::for_each_hit;
 use okxscan::scan::{scan_chunk, ScanOptions};
 use okxscan::time::{line_time, Zone};
 use std::sync::OnceLock;
@@ -115,6 +116,26 @@ fn bench_scan_chunk(c: &mut Criterion) {
     for (label, opts) in [("grep", grep_opts()), ("report", report_opts())] {
         g.bench_with_input(BenchmarkId::new(label, "python.log"), data, |b, d| {
             b.iter(|| scan_chunk(black_box(d), &opts).events.len())
+        });
+    }
+    g.finish();
+}
+
+/// The prefilter alone over each whole file (every hit visited, none handled),
+/// bytes per second.
+fn bench_prefilter(c: &mut Criterion) {
+    let mut g = c.benchmark_group("prefilter");
+    for (name, data) in night() {
+        g.throughput(Throughput::Bytes(data.len() as u64));
+        g.bench_with_input(BenchmarkId::new("hits", name), data, |b, d| {
+            b.iter(|| {
+                let mut n = 0usize;
+                for_each_hit(black_box(d), |p, _| {
+                    n += 1;
+                    p + 1
+                });
+                n
+            })
         });
     }
     g.finish();
@@ -300,6 +321,6 @@ fn config() -> Criterion {
 criterion_group! {
     name = benches;
     config = config();
-    targets = bench_scan_chunk, bench_line_bounds, bench_record_at, bench_line_time
+    targets = bench_prefilter, bench_scan_chunk, bench_line_bounds, bench_record_at, bench_line_time
 }
 criterion_main!(benches);

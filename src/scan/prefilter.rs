@@ -1,0 +1,208 @@
+//! The prefilter: where in a chunk one of the four literals every error shape holds
+//! starts. With AVX2 a single pass compares 32 positions at a time against all four
+//! at once (twice as fast as Teddy on this set, measured); elsewhere Teddy, or an
+//! automaton.
+
+use crate::extract::literals::Literals;
+use std::sync::OnceLock;
+
+/// The literals: `code`/`Code` in every coded shape (`"code"`, `sCode`,
+/// `error_code`, `Code:`, `code=`), `x {` of `okx {`/`okex {` before a body without
+/// a code, and `xception` for exception text such as `ExchangeException: 50102:...`.
+/// A hit reports the literal's index in this list.
+pub const LITERALS: [&str; 4] = ["code", "Code", "x {", "xception"];
+
+/// The literal starting at `data[at]`, if one does.
+#[inline]
+fn literal_at(data: &[u8], at: usize) -> Option<usize> {
+    let rest = &data[at..];
+    LITERALS.iter().position(|l| rest.starts_with(l.as_bytes()))
+}
+
+/// Calls `f(position, literal)` for each hit in `data`, in order, and goes on from
+/// where `f` says (hits before that are skipped; at least one past the hit).
+pub fn for_each_hit(data: &[u8], mut f: impl FnMut(usize, usize) -> usize) {
+    #[cfg(target_arch = "x86_64")]
+    if std::is_x86_feature_detected!("avx2") {
+        // SAFETY: the CPU has AVX2, checked on the line above.
+        unsafe { avx2::for_each_hit(data, &mut f) };
+        return;
+    }
+    fallback(data, &mut f);
+}
+
+/// The portable path: a multi-literal searcher, leftmost match from each position.
+fn fallback(data: &[u8], f: &mut impl FnMut(usize, usize) -> usize) {
+    static P: OnceLock<Literals> = OnceLock::new();
+    let p = P.get_or_init(|| Literals::new(&LITERALS, false));
+    let mut at = 0;
+    while at < data.len() {
+        let Some(m) = p.find_from(data, at) else {
+            break;
+        };
+        at = f(m.start, m.literal).max(m.start + 1);
+    }
+}
+
+/// Checks every position from `at` to the end one by one (the last few bytes of a
+/// chunk, too short for a vector).
+fn scalar_from(data: &[u8], mut at: usize, f: &mut impl FnMut(usize, usize) -> usize) {
+    while at < data.len() {
+        at = match literal_at(data, at) {
+            Some(l) => f(at, l).max(at + 1),
+            None => at + 1,
+        };
+    }
+}
+
+#[cfg(target_arch = "x86_64")]
+mod avx2 {
+    use super::{literal_at, scalar_from};
+    use std::arch::x86_64::*;
+
+    /// Bytes read from a block's start: 32 positions and the 3 after the last one,
+    /// so that a four-byte literal at any of the 32 is seen whole.
+    const READ: usize = 35;
+
+    /// Positions of `p[0..32]` where `code`, `Code`, `x {` or `xce` starts, as bits.
+    ///
+    /// # Safety
+    /// `p` must be valid for reading [`READ`] bytes, and the CPU must have AVX2.
+    #[inline]
+    #[target_feature(enable = "avx2")]
+    unsafe fn candidates(p: *const u8) -> u32 {
+        let splat = |b: u8| _mm256_set1_epi8(b as i8);
+        let eq = |v, b| _mm256_cmpeq_epi8(v, splat(b));
+        // SAFETY: the caller guarantees READ readable bytes; unaligned loads.
+        let (v0, v1, v2, v3) = unsafe {
+            (
+                _mm256_loadu_si256(p as *const __m256i),
+                _mm256_loadu_si256(p.add(1) as *const __m256i),
+                _mm256_loadu_si256(p.add(2) as *const __m256i),
+                _mm256_loadu_si256(p.add(3) as *const __m256i),
+            )
+        };
+        let and = |a, b| _mm256_and_si256(a, b);
+        let or = |a, b| _mm256_or_si256(a, b);
+        let code = and(
+            or(eq(v0, b'c'), eq(v0, b'C')),
+            and(eq(v1, b'o'), and(eq(v2, b'd'), eq(v3, b'e'))),
+        );
+        let x = and(
+            eq(v0, b'x'),
+            or(
+                and(eq(v1, b' '), eq(v2, b'{')),
+                and(eq(v1, b'c'), eq(v2, b'e')),
+            ),
+        );
+        _mm256_movemask_epi8(or(code, x)) as u32
+    }
+
+    /// # Safety
+    /// The CPU must have AVX2.
+    #[target_feature(enable = "avx2")]
+    pub unsafe fn for_each_hit(data: &[u8], f: &mut impl FnMut(usize, usize) -> usize) {
+        let mut at = 0; // no hit before this
+        let mut i = 0; // the block's start
+        while i + READ <= data.len() {
+            // SAFETY: i + READ <= data.len(), and the caller checked AVX2.
+            let mut mask = unsafe { candidates(data.as_ptr().add(i)) };
+            if at > i {
+                mask &= !0u32 << (at - i); // at - i < 32: blocks start at `at` or before
+            }
+            while mask != 0 {
+                let p = i + mask.trailing_zeros() as usize;
+                mask &= mask - 1;
+                // `xce` stands for `xception`: check the whole literal.
+                let Some(l) = literal_at(data, p) else {
+                    continue;
+                };
+                at = f(p, l).max(p + 1);
+                if at >= i + 32 {
+                    break;
+                }
+                mask &= !0u32 << (at - i);
+            }
+            i = at.max(i + 32);
+        }
+        scalar_from(data, i.max(at), f);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every hit by checking each position, with the same resume rule.
+    fn naive(data: &[u8], f: &mut impl FnMut(usize, usize) -> usize) {
+        scalar_from(data, 0, f)
+    }
+
+    /// Runs a searcher with a resume rule that skips ahead by an amount that depends
+    /// on the hit (as the scan does past a handled record), recording the hits.
+    fn hits(
+        run: impl Fn(&[u8], &mut dyn FnMut(usize, usize) -> usize),
+        data: &[u8],
+        skip: usize,
+    ) -> Vec<(usize, usize)> {
+        let mut got = Vec::new();
+        run(data, &mut |p, l| {
+            got.push((p, l));
+            p + (p * 7 + l) % (skip + 1)
+        });
+        got
+    }
+
+    #[test]
+    fn every_path_finds_the_same_hits() {
+        const PIECES: [&str; 14] = [
+            "code",
+            "Code",
+            "x {",
+            "xception",
+            "xce",
+            "ode",
+            "x",
+            "c",
+            " ",
+            "{",
+            "\n",
+            "co",
+            "de",
+            "okx {\"code\":\"50102\"}",
+        ];
+        let mut seed = 0x2545_f491_4f6c_dd1du64;
+        let mut next = move |n: usize| {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            (seed % n as u64) as usize
+        };
+        let mut total = 0;
+        for round in 0..2000 {
+            let len = next(300);
+            let mut s = String::new();
+            while s.len() < len {
+                s.push_str(PIECES[next(PIECES.len())]);
+            }
+            let data = s.as_bytes();
+            let skip = round % 40;
+            let want = hits(|d, f| naive(d, &mut |p, l| f(p, l)), data, skip);
+            total += want.len();
+            let fb = hits(|d, f| fallback(d, &mut |p, l| f(p, l)), data, skip);
+            assert_eq!(fb, want, "fallback, skip {skip}: {s:?}");
+            let any = hits(|d, f| for_each_hit(d, f), data, skip);
+            assert_eq!(any, want, "for_each_hit, skip {skip}: {s:?}");
+        }
+        assert!(total > 10_000, "the inputs hold hits: {total}");
+    }
+
+    #[test]
+    fn hits_name_their_literal_and_stay_inside() {
+        let text = b"Code x {xception code xcept";
+        let got = hits(|d, f| for_each_hit(d, f), text, 0);
+        assert_eq!(got, [(0, 1), (5, 2), (8, 3), (17, 0)]);
+        // A literal cut by the chunk's end is no hit.
+        assert!(hits(|d, f| for_each_hit(d, f), b"..cod", 0).is_empty());
+    }
+}
