@@ -161,8 +161,8 @@ pub fn parse_at(b: &[u8], start: usize) -> Result<Parsed<'_>, Fail> {
 
 fn parse_escaped(b: &[u8], start: usize) -> Result<Parsed<'static>, Fail> {
     // Unescape `\"` and `\\` until the braces balance; map offsets back.
-    let mut out = Vec::new();
-    let mut map = Vec::new();
+    let mut out = Vec::with_capacity(256);
+    let mut map = Vec::with_capacity(256);
     let mut i = start;
     let mut depth = 0i32;
     while i < b.len() {
@@ -359,19 +359,17 @@ impl<'a> Parser<'a> {
             Some(n) if b[start + n] == b'\n' => return Err(Fail::Syntax),
             Some(_) => {}
         }
-        let mut out: Vec<u8> = Vec::new();
+        let mut out: Vec<u8> = Vec::with_capacity(64);
         loop {
-            let c = self.peek()?;
-            self.i += 1;
-            if c == quote {
-                break;
-            }
-            if c == b'\n' {
-                return Err(Fail::Syntax);
-            }
-            if c != b'\\' {
-                out.push(c);
-                continue;
+            // Copy the run up to the next quote, escape or newline in one go.
+            let rest = &b[self.i..];
+            let n = memchr::memchr3(quote, b'\\', b'\n', rest).ok_or(Fail::Truncated)?;
+            out.extend_from_slice(&rest[..n]);
+            self.i += n + 1;
+            match rest[n] {
+                c if c == quote => break,
+                b'\n' => return Err(Fail::Syntax),
+                _ => {}
             }
             let e = self.peek()?;
             self.i += 1;

@@ -57,7 +57,7 @@ fn scalar_from(data: &[u8], mut at: usize, f: &mut impl FnMut(usize, usize) -> u
 
 #[cfg(target_arch = "x86_64")]
 mod avx2 {
-    use super::{literal_at, scalar_from};
+    use super::scalar_from;
     use std::arch::x86_64::*;
 
     /// Bytes read from a block's start: 32 positions and the 3 after the last one,
@@ -98,6 +98,18 @@ mod avx2 {
         _mm256_movemask_epi8(or(code, x)) as u32
     }
 
+    /// Which literal a candidate of [`candidates`] is: its first bytes matched one of
+    /// `code`, `Code`, `x {`, `xce`; only `xce` needs the rest of its literal read.
+    #[inline]
+    fn candidate_literal(data: &[u8], p: usize) -> Option<usize> {
+        match data[p] {
+            b'c' => Some(0),
+            b'C' => Some(1),
+            _ if data[p + 1] == b' ' => Some(2),
+            _ => data[p..].starts_with(b"xception").then_some(3),
+        }
+    }
+
     /// # Safety
     /// The CPU must have AVX2.
     #[target_feature(enable = "avx2")]
@@ -113,8 +125,7 @@ mod avx2 {
             while mask != 0 {
                 let p = i + mask.trailing_zeros() as usize;
                 mask &= mask - 1;
-                // `xce` stands for `xception`: check the whole literal.
-                let Some(l) = literal_at(data, p) else {
+                let Some(l) = candidate_literal(data, p) else {
                     continue;
                 };
                 at = f(p, l).max(p + 1);
