@@ -120,27 +120,16 @@ impl<'a> LineContext<'a> {
         })
     }
 
-    /// The word right before a body (`binance {`) names another exchange.
-    pub fn foreign_prefix(&self, prefix: &[u8]) -> bool {
-        last_word(prefix)
-            .is_some_and(|w| FOREIGN.iter().any(|f| w.eq_ignore_ascii_case(f.as_bytes())))
-    }
-
-    /// The word right before a body is `okx` or `okex`.
-    pub fn okx_prefix(&self, prefix: &[u8]) -> bool {
-        last_word(prefix).is_some_and(|w| OKX.iter().any(|f| w.eq_ignore_ascii_case(f.as_bytes())))
-    }
-
     /// Accepts `code` as an OKX error code in this context.
-    pub fn accepts(&self, code: &str, prefix: &[u8], kind: Kind) -> bool {
+    pub fn accepts(&self, code: &str, prefix: Prefix, kind: Kind) -> bool {
         if code.is_empty() {
-            return kind == Kind::Ws && !self.foreign_prefix(prefix);
+            return kind == Kind::Ws && prefix != Prefix::Foreign;
         }
-        if !code_syntax_ok(code) || self.foreign_prefix(prefix) {
+        if !code_syntax_ok(code) || prefix == Prefix::Foreign {
             return false;
         }
         // A body right after `okx ` is OKX's whatever else the line names.
-        if !self.okx_prefix(prefix) && !self.okx() && self.foreign() {
+        if prefix != Prefix::Okx && !self.okx() && self.foreign() {
             return false;
         }
         if kb::is_known(code) || in_okx_range(code) {
@@ -155,6 +144,35 @@ impl<'a> LineContext<'a> {
             return true;
         }
         self.okx()
+    }
+}
+
+/// What the word right before a body (`okx {`, `binance {`) says of whose it is.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Prefix {
+    #[default]
+    Other,
+    /// `okx`, `okex`, ...
+    Okx,
+    /// Another exchange's name.
+    Foreign,
+}
+
+impl Prefix {
+    /// Reads the last word of the text before a body (worked out once per body:
+    /// every counting rule that asks reuses it).
+    pub fn of(prefix: &[u8]) -> Prefix {
+        let Some(w) = last_word(prefix) else {
+            return Prefix::Other;
+        };
+        let any = |names: &[&str]| names.iter().any(|n| w.eq_ignore_ascii_case(n.as_bytes()));
+        if any(OKX) {
+            Prefix::Okx
+        } else if any(FOREIGN) {
+            Prefix::Foreign
+        } else {
+            Prefix::Other
+        }
     }
 }
 
@@ -190,23 +208,29 @@ mod tests {
 
     #[test]
     fn prefixes() {
-        let c = LineContext::default();
-        assert!(c.okx_prefix(b"ExchangeError: okx "));
-        assert!(c.foreign_prefix(b"Message: binance "));
-        assert!(c.foreign_prefix(b"(okcoin "));
-        assert!(!c.okx_prefix(b"Exception: 200-"));
+        assert_eq!(Prefix::of(b"ExchangeError: okx "), Prefix::Okx);
+        assert_eq!(Prefix::of(b"error: OKEx5("), Prefix::Okx);
+        assert_eq!(Prefix::of(b"Message: binance "), Prefix::Foreign);
+        assert_eq!(Prefix::of(b"(okcoin "), Prefix::Foreign);
+        assert_eq!(Prefix::of(b"Exception: 200-"), Prefix::Other);
+        assert_eq!(Prefix::of(b"rokx "), Prefix::Other);
+        assert_eq!(Prefix::of(b""), Prefix::Other);
     }
 
     #[test]
     fn acceptance() {
         let plain = LineContext::default();
-        assert!(plain.accepts("50102", b"", Kind::Code));
-        assert!(plain.accepts("51999", b"", Kind::Code)); // unknown but in range
-        assert!(!plain.accepts("40034", b"", Kind::Code)); // Bitget-like
-        assert!(!plain.accepts("-2011", b"", Kind::Code));
-        assert!(!plain.accepts("300000", b"", Kind::Code));
-        assert!(plain.accepts("10004", b"", Kind::ErrorCode));
-        assert!(!plain.accepts("10004", b"", Kind::Code));
-        assert!(!plain.accepts("50102", b"okcoin ", Kind::Code));
+        let none = Prefix::Other;
+        assert!(plain.accepts("50102", none, Kind::Code));
+        assert!(plain.accepts("51999", none, Kind::Code)); // unknown but in range
+        assert!(!plain.accepts("40034", none, Kind::Code)); // Bitget-like
+        assert!(!plain.accepts("-2011", none, Kind::Code));
+        assert!(!plain.accepts("300000", none, Kind::Code));
+        assert!(plain.accepts("10004", none, Kind::ErrorCode));
+        assert!(!plain.accepts("10004", none, Kind::Code));
+        assert!(!plain.accepts("50102", Prefix::Foreign, Kind::Code));
+        let binance = LineContext::new(b"binance said {\"code\":\"50102\"}");
+        assert!(!binance.accepts("50102", none, Kind::Code));
+        assert!(binance.accepts("50102", Prefix::Okx, Kind::Code));
     }
 }

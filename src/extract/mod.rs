@@ -14,7 +14,7 @@ pub mod value;
 
 use crate::event::Shape;
 use crate::kb;
-use context::LineContext;
+use context::{LineContext, Prefix};
 use std::borrow::Cow;
 use std::sync::OnceLock;
 use value::{get, Fail, Member, Syntax, Value};
@@ -57,17 +57,19 @@ pub enum RetryMark {
 }
 
 fn retry_mark(line: &[u8]) -> RetryMark {
-    static GAVE_UP: OnceLock<memchr::memmem::Finder<'static>> = OnceLock::new();
-    static RETRYING: OnceLock<memchr::memmem::Finder<'static>> = OnceLock::new();
-    let gave_up = GAVE_UP.get_or_init(|| memchr::memmem::Finder::new(b"Giving up"));
-    let retrying = RETRYING.get_or_init(|| memchr::memmem::Finder::new(b"Retrying"));
-    if gave_up.find(line).is_some() {
-        RetryMark::GaveUp
-    } else if retrying.find(line).is_some() {
-        RetryMark::Retrying
-    } else {
-        RetryMark::None
+    // One pass over the line's capitals G and R (fewer than a searcher per phrase
+    // costs to set up on a short line).
+    let mut mark = RetryMark::None;
+    for p in memchr::memchr2_iter(b'G', b'R', line) {
+        let rest = &line[p..];
+        if rest.starts_with(b"Giving up") {
+            return RetryMark::GaveUp;
+        }
+        if rest.starts_with(b"Retrying") {
+            mark = RetryMark::Retrying;
+        }
     }
+    mark
 }
 
 /// Start and end (exclusive, without the newline or a CR before it) of the line
@@ -165,7 +167,8 @@ fn extract_from(data: &[u8], ls: usize, out: &mut Vec<Found>) -> usize {
         }
         // A body right after another exchange's name (`okcoin {...}`) is never
         // OKX's: find its end without parsing it, and move on.
-        if data[open] == b'{' && ctx.foreign_prefix(&data[ls..open]) {
+        let prefix = Prefix::of(&data[ls..open]);
+        if data[open] == b'{' && prefix == Prefix::Foreign {
             if let Some(end) = skip_object(data, open, le) {
                 saw_body = true;
                 i = end;
@@ -191,7 +194,7 @@ fn extract_from(data: &[u8], ls: usize, out: &mut Vec<Found>) -> usize {
                 let mut cx = Walk {
                     out,
                     ctx: &ctx,
-                    prefix: &data[ls..open],
+                    prefix,
                     record_start: ls,
                     body: (open, p.end),
                     caused_by,
@@ -223,7 +226,7 @@ fn extract_from(data: &[u8], ls: usize, out: &mut Vec<Found>) -> usize {
                 Some(end)
                     if data[open] == b'{'
                         && !holds_code(&data[open..end])
-                        && !ctx.okx_prefix(&data[ls..open]) =>
+                        && prefix != Prefix::Okx =>
                 {
                     saw_body = true;
                     i = end;
@@ -341,8 +344,8 @@ fn trim_start(b: &[u8]) -> &[u8] {
 struct Walk<'a, 'o> {
     out: &'o mut Vec<Found>,
     ctx: &'a LineContext<'a>,
-    /// The line's text before the outermost body (`okx `, `binance `, ...).
-    prefix: &'a [u8],
+    /// What the word before the outermost body (`okx `, `binance `, ...) says.
+    prefix: Prefix,
     record_start: usize,
     body: (usize, usize),
     caused_by: bool,
@@ -479,7 +482,7 @@ impl Walk<'_, '_> {
                 .filter(|o| get(o, "sCode").is_some())
                 .collect();
             if !failed.is_empty() {
-                if self.ctx.foreign_prefix(self.prefix) {
+                if self.prefix == Prefix::Foreign {
                     return true;
                 }
                 for o in failed {
@@ -494,7 +497,7 @@ impl Walk<'_, '_> {
         // The gateway's mixed body (`code` 500 with `error_code` and `msg`) is OKX's
         // own shape even for codes outside the usual ranges.
         let gateway = k.detail_msg.is_some() || k.error_code.is_some() && k.msg.is_some();
-        let accepted = if gateway && !self.ctx.foreign_prefix(self.prefix) {
+        let accepted = if gateway && self.prefix != Prefix::Foreign {
             code_syntax_ok(&code_s)
         } else {
             self.ctx.accepts(&code_s, self.prefix, kind)
@@ -520,7 +523,7 @@ impl Walk<'_, '_> {
     /// but no code, counted with an empty code when the line says it is OKX's.
     fn message_only(&mut self, k: &Keys, syntax: Syntax) -> bool {
         let msg = k.message();
-        if msg.is_empty() || !self.ctx.okx_prefix(self.prefix) || self.base.is_some() {
+        if msg.is_empty() || self.prefix != Prefix::Okx || self.base.is_some() {
             return false;
         }
         // v5 bodies say `msg`; legacy v3 ones `error_message` or only `message`.

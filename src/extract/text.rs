@@ -7,7 +7,7 @@
 //! `NNNNN:message` must also carry a message like the code's official one (or the
 //! line must name OKX), before it counts.
 
-use super::context::LineContext;
+use super::context::{LineContext, Prefix};
 use super::{code_syntax_ok, plausible, Found, Kind};
 use crate::event::Shape;
 use crate::kb;
@@ -190,7 +190,7 @@ pub fn partial(data: &[u8], ls: usize, open: usize, le: usize, ctx: &LineContext
     } else {
         Kind::Code
     };
-    if code == "0" || !ctx.accepts(code, &data[ls..open], kind) {
+    if code == "0" || !ctx.accepts(code, Prefix::of(&data[ls..open]), kind) {
         return None;
     }
     let message = body_msg()

@@ -144,7 +144,11 @@ pub fn messages(code: &str) -> Vec<&'static str> {
 
 /// True when `code` is in the table (a sub-code counts when its base is).
 pub fn is_known(code: &str) -> bool {
-    entry(code, None).is_some()
+    let by_code = &kb().by_code;
+    by_code.contains_key(code)
+        || code
+            .split_once('_')
+            .is_some_and(|(base, _)| by_code.contains_key(base))
 }
 
 /// What the knowledge base knows or guesses of `code`, seen in a body of family `api`.
