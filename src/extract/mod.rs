@@ -316,19 +316,27 @@ fn code_finder() -> &'static memchr::memmem::Finder<'static> {
 /// an error code: digits, not starting with 0, at most five before an optional
 /// `_` sub-code? Quotes, backslashes, spaces, `:`, `=` and `(` may come between.
 pub fn code_follows(data: &[u8], at: usize) -> bool {
-    let after = &data[(at + 4).min(data.len())..];
-    let skip = after
-        .iter()
-        .take(10)
-        .take_while(|c| matches!(c, b'"' | b'\'' | b'\\' | b' ' | b':' | b'=' | b'(' | b'\t'))
-        .count();
-    let digits = after[skip..]
-        .iter()
-        .take(7)
-        .take_while(|c| c.is_ascii_digit())
-        .count();
+    // Plain loops: this runs at every `code` the prefilter finds.
+    let after = data.get(at + 4..).unwrap_or_default();
+    let mut i = 0;
+    while i < after.len()
+        && i < 10
+        && matches!(
+            after[i],
+            b'"' | b'\'' | b'\\' | b' ' | b':' | b'=' | b'(' | b'\t'
+        )
+    {
+        i += 1;
+    }
     // "0" is success; no error code starts with 0.
-    (1..=5).contains(&digits) && after[skip] != b'0'
+    if !after.get(i).is_some_and(|c| (b'1'..=b'9').contains(c)) {
+        return false;
+    }
+    let mut j = i + 1;
+    while j < after.len() && j - i < 6 && after[j].is_ascii_digit() {
+        j += 1;
+    }
+    j - i <= 5
 }
 
 fn parse_bounded(data: &[u8], open: usize, limit: usize) -> Result<value::Parsed<'_>, Fail> {
@@ -720,6 +728,56 @@ mod tests {
         assert_eq!(out[0].code, "51006");
         assert_eq!(&text[out[0].at..out[0].at + 7], "\"sCode\"");
         assert_eq!(end, text.len() - 1);
+    }
+
+    #[test]
+    fn code_follows_reads_one_to_five_digits_after_the_word() {
+        // The rule written plainly, to hold the fast loop to.
+        fn rule(data: &[u8], at: usize) -> bool {
+            let after = &data[(at + 4).min(data.len())..];
+            let skip = after
+                .iter()
+                .take(10)
+                .take_while(|c| b"\"'\\ :=(\t".contains(c))
+                .count();
+            let digits = after[skip..]
+                .iter()
+                .take_while(|c| c.is_ascii_digit())
+                .count();
+            (1..=5).contains(&digits) && after[skip] != b'0'
+        }
+        for (text, want) in [
+            ("code\":\"50102\"", true),
+            ("code: '51008_1000'", true),
+            ("code=7", true),
+            ("code\\\":\\\"50113", true),
+            ("code: 0", false),
+            ("code:\"05\"", false),
+            ("code=123456", false),
+            ("code=-2011", false),
+            ("code", false),
+            ("code          =1", false),
+        ] {
+            assert_eq!(code_follows(text.as_bytes(), 0), want, "{text}");
+            assert_eq!(rule(text.as_bytes(), 0), want, "{text}");
+        }
+        let alphabet = b"code\"': =(\t0123456789_x\\";
+        let mut seed = 0x9e37_79b9_7f4a_7c15u64;
+        for _ in 0..20_000 {
+            let mut s = b"code".to_vec();
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            for k in 0..(seed % 16) {
+                s.push(alphabet[((seed >> (k * 4)) % alphabet.len() as u64) as usize]);
+            }
+            assert_eq!(
+                code_follows(&s, 0),
+                rule(&s, 0),
+                "{:?}",
+                String::from_utf8_lossy(&s)
+            );
+        }
     }
 
     #[test]
