@@ -389,9 +389,17 @@ impl Walk<'_, '_> {
                 if let Ok(p) = value::parse_at(b, open) {
                     let saved = self.base;
                     self.base = Some(self.base.unwrap_or(m.at));
+                    // `"error":"okcoin {...}"`: the word before a body inside a string
+                    // says whose it is, as it does before a body on the line.
+                    let outer = self.prefix;
+                    match Prefix::of(&b[..open]) {
+                        Prefix::Other => {}
+                        inner => self.prefix = inner,
+                    }
                     let before = self.out.len();
                     self.walk(&p.value, p.syntax, depth + 1);
                     self.base = saved;
+                    self.prefix = outer;
                     if saved.is_some() {
                         // Deeper levels of escaping: the outermost string decides.
                         return;
@@ -690,6 +698,7 @@ mod tests {
             (r#"{"level":"error","err":{"message":"okx {\"code\":\"50011\",\"msg\":\"x\"}","stack":"RateLimitExceeded: okx {\"code\":\"50011\",\"msg\":\"x\"}\n at f"}}"#, "50011", "x", Shape::V5),
             (r#"{"payload":"{\"body\":\"{\\\"code\\\":\\\"50113\\\",\\\"msg\\\":\\\"Invalid Sign\\\"}\"}"}"#, "50113", "Invalid Sign", Shape::V5),
             (r#"{"code":"50004","data":[],"msg":"API endpoint request timeout "}, 400"#, "50004", "API endpoint request timeout ", Shape::V5),
+            (r#"{"exchange":"binance","error":"okx {\"code\":\"50102\",\"msg\":\"x\"}"}"#, "50102", "x", Shape::V5),
         ];
         for (line, code, msg, shape) in cases {
             let got = events(line);
@@ -790,6 +799,7 @@ mod tests {
             "{'code': -4059, 'msg': 'No need to change position side.'}",
             r#"bybit {"retCode":10001,"retMsg":"params error"}"#,
             r#"okcoin {"code":"50102","msg":"Timestamp request expired"}"#,
+            r#"{"logger":"okx.rest","error":"okcoin {\"code\":\"50102\",\"msg\":\"x\"}"}"#,
             r#"level=error msg="unexpected event type: &{Event:notice Code:64008 Message:The connection will soon be closed. ...}" exchange=okex"#,
             r#"{"event":"notice","code":"64008","msg":"The connection will soon be closed for a service upgrade."}"#,
             "APIError(code=-1022): Signature for this request is not valid.",
