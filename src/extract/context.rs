@@ -176,6 +176,22 @@ impl Prefix {
     }
 }
 
+impl Prefix {
+    /// [`Prefix::of`] reading at most the last 64 bytes of `text` (a word cut there
+    /// is read as no name), for a look back from a hit in a large buffer.
+    pub fn of_tail(text: &[u8]) -> Prefix {
+        const TAIL: usize = 64;
+        if text.len() <= TAIL {
+            return Prefix::of(text);
+        }
+        let tail = &text[text.len() - TAIL..];
+        match last_word(tail) {
+            Some(w) if w.as_ptr() == tail.as_ptr() => Prefix::Other,
+            _ => Prefix::of(tail),
+        }
+    }
+}
+
 /// The last word before a body, skipping separators such as ` (`, `: `, `=`.
 fn last_word(prefix: &[u8]) -> Option<&[u8]> {
     let end = prefix.iter().rposition(|c| {
@@ -215,6 +231,12 @@ mod tests {
         assert_eq!(Prefix::of(b"Exception: 200-"), Prefix::Other);
         assert_eq!(Prefix::of(b"rokx "), Prefix::Other);
         assert_eq!(Prefix::of(b""), Prefix::Other);
+        let long = format!("{} binance ", "x".repeat(100));
+        assert_eq!(Prefix::of_tail(long.as_bytes()), Prefix::Foreign);
+        // A word cut by the 64-byte window is no name.
+        let cut = format!("{}binance", "x".repeat(100));
+        assert_eq!(Prefix::of(cut.as_bytes()), Prefix::Other);
+        assert_eq!(Prefix::of_tail(cut.as_bytes()), Prefix::Other);
     }
 
     #[test]

@@ -9,6 +9,7 @@
 //! depend on thread count or chunk size.
 
 use crate::event::Event;
+use crate::extract::context::Prefix;
 use crate::extract::{self, line_bounds, Found, RetryMark};
 use crate::time::{line_time, Zone};
 pub mod clues;
@@ -157,7 +158,12 @@ pub fn scan_chunk(data: &[u8], opts: &ScanOptions) -> ChunkScan {
 /// found at its own `code` hit.
 fn worth_a_look(data: &[u8], hit: usize, literal: usize) -> bool {
     match literal {
-        0 | 1 => code_word(data, hit) && extract::code_follows(data, hit) && !in_notice(data, hit),
+        0 | 1 => {
+            code_word(data, hit)
+                && extract::code_follows(data, hit)
+                && !in_notice(data, hit)
+                && !in_foreign_body(data, hit)
+        }
         2 => {
             let before = &data[..hit];
             let rest = rest_of_line(data, hit);
@@ -183,17 +189,35 @@ fn code_word(data: &[u8], hit: usize) -> bool {
     }
 }
 
+/// The nearest `{` before `hit` on its line (within [`NEAR`]), when no `}` lies
+/// between: the object the hit is a key of, or a string inside it.
+fn opener(data: &[u8], hit: usize) -> Option<usize> {
+    let lo = hit.saturating_sub(NEAR);
+    let open = match memchr::memrchr2(b'{', b'\n', &data[lo..hit]) {
+        Some(p) if data[lo + p] == b'{' => lo + p,
+        _ => return None,
+    };
+    memchr::memchr(b'}', &data[open..hit])
+        .is_none()
+        .then_some(open)
+}
+
+/// Is the code at `hit` inside a body right after another exchange's name
+/// (`okcoin {"code":"50102",...}`, also escaped in a string)? Such a body is never
+/// counted, so the line is not extracted for it.
+fn in_foreign_body(data: &[u8], hit: usize) -> bool {
+    opener(data, hit).is_some_and(|open| Prefix::of_tail(&data[..open]) == Prefix::Foreign)
+}
+
 /// Is the code at `hit` a key of a flat object whose `event` is `notice` (a
 /// WebSocket notice such as 64008, never an error)? Such an object is all that
 /// reaches the hit: an error elsewhere on the line has a hit of its own.
 fn in_notice(data: &[u8], hit: usize) -> bool {
     // Looked for near the hit only, so that a huge line of notices is not read
     // once per hit; the braces must be on the hit's line.
-    let lo = hit.saturating_sub(NEAR);
     let hi = (hit + NEAR).min(data.len());
-    let open = match memchr::memrchr2(b'{', b'\n', &data[lo..hit]) {
-        Some(p) if data[lo + p] == b'{' => lo + p,
-        _ => return false,
+    let Some(open) = opener(data, hit) else {
+        return false;
     };
     let close = match memchr::memchr2(b'}', b'\n', &data[hit..hi]) {
         Some(p) if data[hit + p] == b'}' => hit + p,
@@ -546,6 +570,36 @@ okx {\"msg\":\"Timestamp request expired\",\"code\":\"50102\"}\n";
         let line = format!("{notice} then {error}\n");
         let codes: Vec<String> = scan_cut(&line, &[]).into_iter().map(|e| e.code).collect();
         assert_eq!(codes, ["60012"]);
+    }
+
+    #[test]
+    fn hits_inside_another_exchanges_body_are_passed_over() {
+        let escaped = r#"{"error":"okcoin {\"code\":\"50102\",\"msg\":\"x\"}"}"#;
+        assert!(in_foreign_body(
+            escaped.as_bytes(),
+            escaped.find("code").unwrap()
+        ));
+        let plain = r#"WARN okcoin {"code":"50102"}"#;
+        assert!(in_foreign_body(
+            plain.as_bytes(),
+            plain.find("code").unwrap()
+        ));
+        // A closed foreign body before the hit, or an OKX one: the hit is looked at.
+        for line in [
+            r#"{"note":"binance {x}","code":"50102","msg":"Timestamp request expired"}"#,
+            r#"okcoin said no, then okx {"code":"50102","msg":"Timestamp request expired"}"#,
+            r#"okcoin {"data":[{"x":1}],"y":{"code":"50102","msg":"Timestamp request expired"}}"#,
+        ] {
+            assert!(
+                !in_foreign_body(line.as_bytes(), line.find("code").unwrap()),
+                "{line}"
+            );
+        }
+        let text = format!(
+            "{escaped}\nokcoin {{\"code\":\"50113\"}} okx {{\"code\":\"50102\",\"msg\":\"x\"}}\n"
+        );
+        let codes: Vec<String> = scan_cut(&text, &[]).into_iter().map(|e| e.code).collect();
+        assert_eq!(codes, ["50102"]);
     }
 
     #[test]
