@@ -162,9 +162,14 @@ impl Prefix {
     /// Reads the last word of the text before a body (worked out once per body:
     /// every counting rule that asks reuses it).
     pub fn of(prefix: &[u8]) -> Prefix {
-        let Some(w) = last_word(prefix) else {
+        last_word(prefix).map_or(Prefix::Other, Prefix::word)
+    }
+
+    fn word(w: &[u8]) -> Prefix {
+        // Names are 3 to 13 letters long: most words are told apart by length.
+        if !(3..=13).contains(&w.len()) {
             return Prefix::Other;
-        };
+        }
         let any = |names: &[&str]| names.iter().any(|n| w.eq_ignore_ascii_case(n.as_bytes()));
         if any(OKX) {
             Prefix::Okx
@@ -186,8 +191,8 @@ impl Prefix {
         }
         let tail = &text[text.len() - TAIL..];
         match last_word(tail) {
-            Some(w) if w.as_ptr() == tail.as_ptr() => Prefix::Other,
-            _ => Prefix::of(tail),
+            Some(w) if w.as_ptr() != tail.as_ptr() => Prefix::word(w),
+            _ => Prefix::Other,
         }
     }
 }

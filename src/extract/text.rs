@@ -83,35 +83,30 @@ pub fn exception(data: &[u8], ls: usize, le: usize, ctx: &LineContext) -> Option
             gave_up: super::RetryMark::None,
         })
     };
-    if let Some(c) = has_code_word
-        .then(|| code_word().find(line))
-        .flatten()
-        .and_then(|m| code_word().captures_at(line, m.start()))
-    {
-        let m = c.get(1)?;
-        let code = std::str::from_utf8(m.as_bytes()).ok()?;
+    // The regexes are only asked where a match is, never for capture groups (their
+    // search costs several times the match's): the groups are read off the match.
+    if let Some(m) = has_code_word.then(|| code_word().find(line)).flatten() {
+        let (start, end) = (m.start(), m.end());
+        let cs = code_word_code(line, start, end);
+        let code = std::str::from_utf8(&line[cs..end]).ok()?;
         if code_syntax_ok(code) && (kb::is_known(code) || ctx.okx() && plausible(code)) {
-            return found(
-                m.as_bytes(),
-                message_around(line, c.get(0)?.start(), m.end()),
-                m.start(),
-            );
+            return found(&line[cs..end], message_around(line, start, end), cs);
         }
         return None;
     }
     if !five_digits_colon(line) {
         return None;
     }
-    for c in code_colon().captures_iter(line) {
-        let (m, msg) = (c.get(1)?, c.get(2)?);
-        let code = std::str::from_utf8(m.as_bytes()).ok()?;
-        let msg = lossy(msg.as_bytes());
+    for m in code_colon().find_iter(line) {
+        let (s, e, p) = code_colon_parts(line, m.start(), m.end());
+        let code = std::str::from_utf8(&line[s..e]).ok()?;
+        let msg = lossy(&line[p..m.end()]);
         if !code_syntax_ok(code) {
             continue;
         }
         // Right after an exception's name (`ExchangeException: 51020:...`) a known
         // code is enough; elsewhere its message must also read like the code's.
-        let before = &line[..m.start()];
+        let before = &line[..s];
         let after_exception = [&b"Exception: "[..], b"Error: ", b"Caused by: "]
             .iter()
             .any(|p| before.ends_with(p));
@@ -119,10 +114,44 @@ pub fn exception(data: &[u8], ls: usize, le: usize, ctx: &LineContext) -> Option
         let like =
             known && (after_exception || kb::messages(code).iter().any(|m| similar(&msg, m)));
         if like || ctx.okx() && plausible(code) {
-            return found(m.as_bytes(), msg, m.start());
+            return found(&line[s..e], msg, s);
         }
     }
     None
+}
+
+/// Where the code starts in a match `start..end` of [`code_word`]: the match ends
+/// with it (`-?\d{1,7}(?:_\d+)?`), after a byte that is no digit, `_` or `-`.
+fn code_word_code(line: &[u8], start: usize, end: usize) -> usize {
+    let mut cs = start
+        + line[start..end]
+            .iter()
+            .rposition(|c| !(c.is_ascii_digit() || *c == b'_'))
+            .map_or(0, |p| p + 1);
+    if cs > start && line[cs - 1] == b'-' {
+        cs -= 1;
+    }
+    cs
+}
+
+/// The code's start and end and the message's start in a match `start..end` of
+/// [`code_colon`] (`[^\w.]?` code `\s?:\s?` message; the byte before the code is
+/// there unless the match starts the line, and is never a digit).
+fn code_colon_parts(line: &[u8], start: usize, end: usize) -> (usize, usize, usize) {
+    let s = start + usize::from(!line[start].is_ascii_digit());
+    let e = s + line[s..end]
+        .iter()
+        .position(|c| !(c.is_ascii_digit() || *c == b'_'))
+        .unwrap_or(end - s);
+    let mut p = e;
+    if line[p] != b':' {
+        p += 1;
+    }
+    p += 1;
+    if !line[p].is_ascii_alphabetic() {
+        p += 1;
+    }
+    (s, e, p)
 }
 
 /// Somewhere in `line`, five digits then `:` (a `50102:message` candidate).
@@ -263,6 +292,41 @@ mod tests {
         assert!(out[0].partial);
         assert_eq!(out[0].code, "51008");
         assert_eq!(out[0].message, "Order failed. Insufficient USDT ma");
+    }
+
+    #[test]
+    fn groups_read_off_a_match_are_the_regex_groups() {
+        let lines = [
+            "okx.exceptions.OkxAPIException: API Request Error(code=50011): Requests too frequent.",
+            "OkexException: Parameter posSide error (code 51000)",
+            "failed: errorCode=50113 Invalid Sign",
+            "ERROR_CODE: '51008_1000' margin",
+            "x code=-2011 y",
+            "bybit error code 10001: params error",
+            "1795371108588 ERROR org.knowm.xchange.exceptions.ExchangeException: 50113:Invalid Sign",
+            "50102:Timestamp request expired",
+            "Caused by: 51020_100 : Order amount too small",
+            "ids a.51000: no, (51000:\tTab) then 51001 :x",
+            "\r51000:\rx",
+        ];
+        let mut seen = 0;
+        for line in lines {
+            let b = line.as_bytes();
+            for c in code_word().captures_iter(b) {
+                let (m, g) = (c.get(0).unwrap(), c.get(1).unwrap());
+                assert_eq!(code_word_code(b, m.start(), m.end()), g.start(), "{line}");
+                assert_eq!(g.end(), m.end(), "{line}");
+                seen += 1;
+            }
+            for c in code_colon().captures_iter(b) {
+                let (m, code, msg) = (c.get(0).unwrap(), c.get(1).unwrap(), c.get(2).unwrap());
+                let got = code_colon_parts(b, m.start(), m.end());
+                assert_eq!(got, (code.start(), code.end(), msg.start()), "{line}");
+                assert_eq!(msg.end(), m.end(), "{line}");
+                seen += 1;
+            }
+        }
+        assert!(seen >= 12, "the lines hold matches: {seen}");
     }
 
     #[test]

@@ -73,6 +73,13 @@ impl Info {
 struct Kb {
     entries: Vec<Entry>,
     by_code: rustc_hash::FxHashMap<&'static str, Vec<usize>>,
+    /// Entries by base code (`51008` for `51008` and `51008_1000`).
+    by_base: rustc_hash::FxHashMap<&'static str, Vec<usize>>,
+}
+
+/// `51008` of `51008_1000`; a code without a sub-code is its own base.
+fn base(code: &str) -> &str {
+    code.split('_').next().unwrap_or(code)
 }
 
 fn kb() -> &'static Kb {
@@ -100,10 +107,17 @@ fn kb() -> &'static Kb {
         }
         let mut by_code: rustc_hash::FxHashMap<&'static str, Vec<usize>> =
             rustc_hash::FxHashMap::default();
+        let mut by_base: rustc_hash::FxHashMap<&'static str, Vec<usize>> =
+            rustc_hash::FxHashMap::default();
         for (i, e) in entries.iter().enumerate() {
             by_code.entry(e.code).or_default().push(i);
+            by_base.entry(base(e.code)).or_default().push(i);
         }
-        Kb { entries, by_code }
+        Kb {
+            entries,
+            by_code,
+            by_base,
+        }
     })
 }
 
@@ -134,11 +148,12 @@ pub fn entry(code: &str, api: Option<Api>) -> Option<&'static Entry> {
 /// Every official message of `code`, of its base code and of its sub-codes
 /// (variants joined with ` || ` in the table are split).
 pub fn messages(code: &str) -> Vec<&'static str> {
-    let base = code.split('_').next().unwrap_or(code);
-    entries()
-        .iter()
-        .filter(|e| e.code == code || e.code.split('_').next() == Some(base))
-        .flat_map(|e| e.message.split(" || "))
+    let kb = kb();
+    kb.by_base
+        .get(base(code))
+        .into_iter()
+        .flatten()
+        .flat_map(|&i| kb.entries[i].message.split(" || "))
         .collect()
 }
 
