@@ -6,10 +6,10 @@
 pub mod report;
 
 use crate::event::{Api, Category, Event};
-use crate::filter::classify;
+use crate::filter::shape_api;
+use crate::kb;
 use crate::time::{Bucket, Zone};
 use rustc_hash::FxHashMap;
-use std::collections::BTreeMap;
 
 /// Distinct messages kept per code; more are counted under the last slot.
 const MAX_MESSAGES: usize = 32;
@@ -55,10 +55,11 @@ pub struct Aggregate {
     /// By code. Maps of strings hashed per event use FxHash: keys come from the
     /// scanned logs, but a map of codes and messages is small and bounded.
     pub codes: FxHashMap<String, CodeStats>,
-    /// (bucket start, code) -> count, when a bucket width is set.
-    pub buckets: BTreeMap<(i64, String), u64>,
-    /// Hourly counts by code, always kept (bursts and report timelines).
-    pub hourly: BTreeMap<(i64, String), u64>,
+    /// (bucket start, code) -> count, when a bucket width is set. Unordered (a hash
+    /// lookup per event): readers sort ([`Aggregate::bucket_rows`]) or sum.
+    pub buckets: FxHashMap<(i64, String), u64>,
+    /// Hourly counts by code, always kept (bursts and report timelines); unordered.
+    pub hourly: FxHashMap<(i64, String), u64>,
     pub total: u64,
     pub partial: u64,
     pub untimed: u64,
@@ -69,7 +70,7 @@ pub struct Aggregate {
 
 /// Adds one to `(at, code)`; `key` is a scratch key reused from call to call, so a
 /// key is allocated only the first time it is seen.
-fn bump(map: &mut BTreeMap<(i64, String), u64>, key: &mut (i64, String), at: i64, code: &str) {
+fn bump(map: &mut FxHashMap<(i64, String), u64>, key: &mut (i64, String), at: i64, code: &str) {
     key.0 = at;
     key.1.clear();
     key.1.push_str(code);
@@ -87,8 +88,8 @@ impl Aggregate {
             bucket,
             zone,
             codes: FxHashMap::default(),
-            buckets: BTreeMap::new(),
-            hourly: BTreeMap::new(),
+            buckets: FxHashMap::default(),
+            hourly: FxHashMap::default(),
             total: 0,
             partial: 0,
             untimed: 0,
@@ -100,10 +101,22 @@ impl Aggregate {
     pub fn add(&mut self, ev: Event) {
         self.total += 1;
         self.partial += u64::from(ev.partial);
-        if !self.codes.contains_key(&ev.code) {
-            let info = classify(&ev);
-            let st = CodeStats {
-                code: ev.code.clone(),
+        let api = shape_api(ev.shape);
+        let Event {
+            code,
+            message,
+            time,
+            partial,
+            text,
+            source,
+            line,
+            ..
+        } = ev;
+        // One lookup: the event's code string becomes the key of a new code.
+        let st = self.codes.entry(code).or_insert_with_key(|code| {
+            let info = kb::info(code, api);
+            CodeStats {
+                code: code.clone(),
                 api: info.api,
                 category: info.category,
                 known: info.known,
@@ -113,34 +126,33 @@ impl Aggregate {
                 last: None,
                 messages: FxHashMap::default(),
                 sample: None,
-            };
-            self.codes.insert(ev.code.clone(), st);
-        }
-        let st = self.codes.get_mut(&ev.code).expect("inserted above");
+            }
+        });
         st.count += 1;
-        st.partial += u64::from(ev.partial);
-        if let Some(t) = ev.time {
+        st.partial += u64::from(partial);
+        if let Some(t) = time {
             st.first = Some(st.first.map_or(t, |f| f.min(t)));
             st.last = Some(st.last.map_or(t, |l| l.max(t)));
             if self.bucket != Bucket::None {
                 let b = self.zone.floor(t, self.bucket);
-                bump(&mut self.buckets, &mut self.scratch, b, &ev.code);
+                bump(&mut self.buckets, &mut self.scratch, b, &st.code);
             }
             let h = self.zone.floor(t, Bucket::Hour);
-            bump(&mut self.hourly, &mut self.scratch, h, &ev.code);
+            bump(&mut self.hourly, &mut self.scratch, h, &st.code);
         } else {
             self.untimed += 1;
         }
-        if st.messages.len() < MAX_MESSAGES || st.messages.contains_key(&ev.message) {
-            *st.messages.entry(ev.message).or_default() += 1;
+        let kept = st.messages.len();
+        match st.messages.get_mut(&message) {
+            Some(n) => *n += 1,
+            None if kept < MAX_MESSAGES => {
+                st.messages.insert(message, 1);
+            }
+            None => {}
         }
         if self.keep_samples && st.sample.is_none() {
-            if let Some(text) = ev.text {
-                st.sample = Some(Sample {
-                    source: ev.source,
-                    line: ev.line,
-                    text,
-                });
+            if let Some(text) = text {
+                st.sample = Some(Sample { source, line, text });
             }
         }
     }
