@@ -360,8 +360,9 @@ struct Walk<'a, 'o> {
     gave_up: RetryMark,
     /// For bodies nested in a string: the string's offset stands for every key.
     base: Option<usize>,
-    /// Events of each body found nested in a string so far.
-    nested: Vec<Vec<(String, String)>>,
+    /// Where in `out` the events of each body found nested in a string so far lie
+    /// (earlier ranges are never truncated).
+    nested: Vec<(usize, usize)>,
 }
 
 impl Walk<'_, '_> {
@@ -406,15 +407,20 @@ impl Walk<'_, '_> {
                     }
                     // A body repeated in another string of the same record (an
                     // exception's `message` and its `stack`) is one response.
-                    let keys: Vec<(String, String)> = self.out[before..]
-                        .iter()
-                        .map(|f| (f.code.clone(), f.message.clone()))
-                        .collect();
-                    if !keys.is_empty() {
-                        if self.nested.contains(&keys) {
+                    let now = &self.out[before..];
+                    let same = |&(a, b): &(usize, usize)| {
+                        let was = &self.out[a..b];
+                        was.len() == now.len()
+                            && was
+                                .iter()
+                                .zip(now)
+                                .all(|(x, y)| x.code == y.code && x.message == y.message)
+                    };
+                    if !now.is_empty() {
+                        if self.nested.iter().any(same) {
                             self.out.truncate(before);
                         } else {
-                            self.nested.push(keys);
+                            self.nested.push((before, self.out.len()));
                         }
                     }
                 }
