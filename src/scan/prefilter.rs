@@ -60,7 +60,7 @@ mod avx2 {
     use super::scalar_from;
     use std::arch::x86_64::*;
 
-    /// Bytes read from a block's start: 32 positions and the 3 after the last one,
+    /// Bytes read from a vector's start: 32 positions and the 3 after the last one,
     /// so that a four-byte literal at any of the 32 is seen whole.
     const READ: usize = 35;
 
@@ -116,11 +116,16 @@ mod avx2 {
     pub unsafe fn for_each_hit(data: &[u8], f: &mut impl FnMut(usize, usize) -> usize) {
         let mut at = 0; // no hit before this
         let mut i = 0; // the block's start
-        while i + READ <= data.len() {
-            // SAFETY: i + READ <= data.len(), and the caller checked AVX2.
-            let mut mask = unsafe { candidates(data.as_ptr().add(i)) };
+                       // Blocks of 64 positions (two vectors): one branch per 64 bytes where no
+                       // literal starts, which is most of them.
+        while i + 32 + READ <= data.len() {
+            // SAFETY: i + 32 + READ <= data.len(), and the caller checked AVX2.
+            let mut mask = unsafe {
+                let p = data.as_ptr().add(i);
+                u64::from(candidates(p)) | u64::from(candidates(p.add(32))) << 32
+            };
             if at > i {
-                mask &= !0u32 << (at - i); // at - i < 32: blocks start at `at` or before
+                mask &= !0u64 << (at - i); // at - i < 64: blocks start at `at` or before
             }
             while mask != 0 {
                 let p = i + mask.trailing_zeros() as usize;
@@ -129,12 +134,12 @@ mod avx2 {
                     continue;
                 };
                 at = f(p, l).max(p + 1);
-                if at >= i + 32 {
+                if at >= i + 64 {
                     break;
                 }
-                mask &= !0u32 << (at - i);
+                mask &= !0u64 << (at - i);
             }
-            i = at.max(i + 32);
+            i = at.max(i + 64);
         }
         scalar_from(data, i.max(at), f);
     }
@@ -191,7 +196,7 @@ mod tests {
         };
         let mut total = 0;
         for round in 0..2000 {
-            let len = next(300);
+            let len = next(600);
             let mut s = String::new();
             while s.len() < len {
                 s.push_str(PIECES[next(PIECES.len())]);
