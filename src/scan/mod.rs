@@ -161,17 +161,24 @@ fn worth_a_look(data: &[u8], hit: usize, literal: usize) -> bool {
         0 | 1 => {
             code_word(data, hit)
                 && extract::code_follows(data, hit)
-                && !in_notice(data, hit)
-                && !in_foreign_body(data, hit)
+                && opener(data, hit)
+                    .is_none_or(|open| !in_notice(data, open, hit) && !in_foreign_body(data, open))
         }
         2 => {
             let before = &data[..hit];
-            let rest = rest_of_line(data, hit);
-            (before.ends_with(b"ok") || before.ends_with(b"oke"))
-                && !has(Needle::Ode, rest)
-                && (has(Needle::Essage, rest) || has(Needle::Msg, rest))
+            (before.ends_with(b"ok") || before.ends_with(b"oke")) && {
+                let rest = rest_of_line(data, hit);
+                !has(Needle::Ode, rest) && (has(Needle::Essage, rest) || has(Needle::Msg, rest))
+            }
         }
-        _ => extract::text::five_digits_colon(rest_of_line(data, hit)),
+        // Five digits then a colon on the rest of the line, in one pass.
+        _ => {
+            let hi = (hit + NEAR).min(data.len());
+            memchr::memchr2_iter(b':', b'\n', &data[hit..hi])
+                .map(|p| hit + p)
+                .take_while(|&q| data[q] == b':')
+                .any(|q| q - hit >= 5 && data[q - 5..q].iter().all(u8::is_ascii_digit))
+        }
     }
 }
 
@@ -205,20 +212,17 @@ fn opener(data: &[u8], hit: usize) -> Option<usize> {
 /// Is the code at `hit` inside a body right after another exchange's name
 /// (`okcoin {"code":"50102",...}`, also escaped in a string)? Such a body is never
 /// counted, so the line is not extracted for it.
-fn in_foreign_body(data: &[u8], hit: usize) -> bool {
-    opener(data, hit).is_some_and(|open| Prefix::of_tail(&data[..open]) == Prefix::Foreign)
+fn in_foreign_body(data: &[u8], open: usize) -> bool {
+    Prefix::of_tail(&data[..open]) == Prefix::Foreign
 }
 
 /// Is the code at `hit` a key of a flat object whose `event` is `notice` (a
 /// WebSocket notice such as 64008, never an error)? Such an object is all that
 /// reaches the hit: an error elsewhere on the line has a hit of its own.
-fn in_notice(data: &[u8], hit: usize) -> bool {
+fn in_notice(data: &[u8], open: usize, hit: usize) -> bool {
     // Looked for near the hit only, so that a huge line of notices is not read
     // once per hit; the braces must be on the hit's line.
     let hi = (hit + NEAR).min(data.len());
-    let Some(open) = opener(data, hit) else {
-        return false;
-    };
     let close = match memchr::memchr2(b'}', b'\n', &data[hit..hi]) {
         Some(p) if data[hit + p] == b'}' => hit + p,
         _ => return false,
@@ -551,22 +555,22 @@ okx {\"msg\":\"Timestamp request expired\",\"code\":\"50102\"}\n";
         let notice =
             r#"{"event":"notice","code":"64008","msg":"The connection will soon be closed."}"#;
         let t = |s: &str| s.find("code").unwrap();
-        assert!(in_notice(notice.as_bytes(), t(notice)));
+        let notice_at = |s: &str, hit: usize| {
+            opener(s.as_bytes(), hit).is_some_and(|open| in_notice(s.as_bytes(), open, hit))
+        };
+        assert!(notice_at(notice, t(notice)));
         for flat in [
             "{'event': 'notice', 'code': '64008'}",
             "{ event: 'notice', code: '64008' }",
             "&{Event:notice Msg:soon closed Code:64008 Args:[]}",
         ] {
-            assert!(
-                in_notice(flat.as_bytes(), flat.rfind("ode").unwrap() - 1),
-                "{flat}"
-            );
+            assert!(notice_at(flat, flat.rfind("ode").unwrap() - 1), "{flat}");
         }
         // An error whose message says "notice", and a notice nested in an error body.
         let error = r#"{"event":"error","code":"60012","msg":"Illegal request: notice"}"#;
-        assert!(!in_notice(error.as_bytes(), t(error)));
+        assert!(!notice_at(error, t(error)));
         let nested = r#"{"code":"50001","data":{"event":"notice"},"msg":"x"}"#;
-        assert!(!in_notice(nested.as_bytes(), t(nested)));
+        assert!(!notice_at(nested, t(nested)));
         let line = format!("{notice} then {error}\n");
         let codes: Vec<String> = scan_cut(&line, &[]).into_iter().map(|e| e.code).collect();
         assert_eq!(codes, ["60012"]);
@@ -574,26 +578,20 @@ okx {\"msg\":\"Timestamp request expired\",\"code\":\"50102\"}\n";
 
     #[test]
     fn hits_inside_another_exchanges_body_are_passed_over() {
+        let foreign = |s: &str| {
+            let hit = s.find("code").unwrap();
+            opener(s.as_bytes(), hit).is_some_and(|open| in_foreign_body(s.as_bytes(), open))
+        };
         let escaped = r#"{"error":"okcoin {\"code\":\"50102\",\"msg\":\"x\"}"}"#;
-        assert!(in_foreign_body(
-            escaped.as_bytes(),
-            escaped.find("code").unwrap()
-        ));
-        let plain = r#"WARN okcoin {"code":"50102"}"#;
-        assert!(in_foreign_body(
-            plain.as_bytes(),
-            plain.find("code").unwrap()
-        ));
+        assert!(foreign(escaped));
+        assert!(foreign(r#"WARN okcoin {"code":"50102"}"#));
         // A closed foreign body before the hit, or an OKX one: the hit is looked at.
         for line in [
             r#"{"note":"binance {x}","code":"50102","msg":"Timestamp request expired"}"#,
             r#"okcoin said no, then okx {"code":"50102","msg":"Timestamp request expired"}"#,
             r#"okcoin {"data":[{"x":1}],"y":{"code":"50102","msg":"Timestamp request expired"}}"#,
         ] {
-            assert!(
-                !in_foreign_body(line.as_bytes(), line.find("code").unwrap()),
-                "{line}"
-            );
+            assert!(!foreign(line), "{line}");
         }
         let text = format!(
             "{escaped}\nokcoin {{\"code\":\"50113\"}} okx {{\"code\":\"50102\",\"msg\":\"x\"}}\n"
