@@ -1,6 +1,6 @@
 //! A few literals searched for in a buffer: Teddy (SIMD) where the CPU has it, an
-//! Aho-Corasick automaton elsewhere. Shared by the scan's prefilter and the
-//! exchange-name check.
+//! Aho-Corasick automaton elsewhere. Used by the exchange-name check, and by the
+//! prefilter on a CPU without AVX2.
 
 use aho_corasick::{packed, AhoCorasick, AhoCorasickKind, Input, MatchKind, Span};
 
