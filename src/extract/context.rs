@@ -179,9 +179,7 @@ impl Prefix {
             Prefix::Other
         }
     }
-}
 
-impl Prefix {
     /// [`Prefix::of`] reading at most the last 64 bytes of `text` (a word cut there
     /// is read as no name), for a look back from a hit in a large buffer.
     pub fn of_tail(text: &[u8]) -> Prefix {

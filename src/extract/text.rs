@@ -155,7 +155,7 @@ fn code_colon_parts(line: &[u8], start: usize, end: usize) -> (usize, usize, usi
 }
 
 /// Somewhere in `line`, five digits then `:` (a `50102:message` candidate).
-pub fn five_digits_colon(line: &[u8]) -> bool {
+fn five_digits_colon(line: &[u8]) -> bool {
     memchr::memchr_iter(b':', line).any(|p| p >= 5 && line[p - 5..p].iter().all(u8::is_ascii_digit))
 }
 

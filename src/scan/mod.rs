@@ -151,7 +151,8 @@ pub fn scan_chunk(data: &[u8], opts: &ScanOptions) -> ChunkScan {
 
 /// The cheap check at a hit, before any parsing. At `code`/`Code`: a key every
 /// extraction path reads ([`code_word`]), a code that can be an error
-/// ([`extract::code_follows`]), not in a WebSocket notice ([`in_notice`]). At `x {`:
+/// ([`extract::code_follows`]), not in a WebSocket notice ([`in_notice`]) nor in
+/// another exchange's body ([`in_foreign_body`]). At `x {`:
 /// `okx {` or `okex {` before a body with no `code` key (one with a code is decided
 /// at its own `code` hit) but with a message (`msg`, `message`, `error_message`). At
 /// `xception`: five digits and a colon (`50102:Timestamp ...`); `code=N` text is
@@ -209,16 +210,17 @@ fn opener(data: &[u8], hit: usize) -> Option<usize> {
         .then_some(open)
 }
 
-/// Is the code at `hit` inside a body right after another exchange's name
-/// (`okcoin {"code":"50102",...}`, also escaped in a string)? Such a body is never
-/// counted, so the line is not extracted for it.
+/// Does the object opening at `open` (the one around a code hit, see [`opener`])
+/// come right after another exchange's name (`okcoin {"code":"50102",...}`, also
+/// escaped in a string)? Such a body is never counted, so the line is not
+/// extracted for it.
 fn in_foreign_body(data: &[u8], open: usize) -> bool {
     Prefix::of_tail(&data[..open]) == Prefix::Foreign
 }
 
-/// Is the code at `hit` a key of a flat object whose `event` is `notice` (a
-/// WebSocket notice such as 64008, never an error)? Such an object is all that
-/// reaches the hit: an error elsewhere on the line has a hit of its own.
+/// Is the code at `hit` a key of the flat object opening at `open` whose `event`
+/// is `notice` (a WebSocket notice such as 64008, never an error)? Such an object
+/// is all that reaches the hit: an error elsewhere on the line has a hit of its own.
 fn in_notice(data: &[u8], open: usize, hit: usize) -> bool {
     // Looked for near the hit only, so that a huge line of notices is not read
     // once per hit; the braces must be on the hit's line.
