@@ -226,6 +226,14 @@ mod tests {
     }
 
     #[test]
+    fn every_name_has_a_length_prefix_word_tries() {
+        // `Prefix::word` passes over words shorter than 3 or longer than 13 bytes.
+        for name in OKX.iter().chain(FOREIGN) {
+            assert!((3..=13).contains(&name.len()), "{name}");
+        }
+    }
+
+    #[test]
     fn prefixes() {
         assert_eq!(Prefix::of(b"ExchangeError: okx "), Prefix::Okx);
         assert_eq!(Prefix::of(b"error: OKEx5("), Prefix::Okx);
