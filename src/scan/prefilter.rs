@@ -64,7 +64,10 @@ mod avx2 {
     /// so that a four-byte literal at any of the 32 is seen whole.
     const READ: usize = 35;
 
-    /// Positions of `p[0..32]` where `code`, `Code`, `x {` or `xce` starts, as bits.
+    /// Positions of `p[0..32]` that may start a literal, as bits: those followed by
+    /// `ode` (`code`, `Code`, but also `mode`, checked after), and those where `x {`
+    /// or `xce` starts. Leaving the first byte of `code` to the check after costs a
+    /// few more candidates and saves a quarter of the vector work.
     ///
     /// # Safety
     /// `p` must be valid for reading [`READ`] bytes, and the CPU must have AVX2.
@@ -84,10 +87,7 @@ mod avx2 {
         };
         let and = |a, b| _mm256_and_si256(a, b);
         let or = |a, b| _mm256_or_si256(a, b);
-        let code = and(
-            or(eq(v0, b'c'), eq(v0, b'C')),
-            and(eq(v1, b'o'), and(eq(v2, b'd'), eq(v3, b'e'))),
-        );
+        let ode = and(eq(v1, b'o'), and(eq(v2, b'd'), eq(v3, b'e')));
         let x = and(
             eq(v0, b'x'),
             or(
@@ -95,18 +95,20 @@ mod avx2 {
                 and(eq(v1, b'c'), eq(v2, b'e')),
             ),
         );
-        _mm256_movemask_epi8(or(code, x)) as u32
+        _mm256_movemask_epi8(or(ode, x)) as u32
     }
 
-    /// Which literal a candidate of [`candidates`] is: its first bytes matched one of
-    /// `code`, `Code`, `x {`, `xce`; only `xce` needs the rest of its literal read.
+    /// Which literal a candidate of [`candidates`] starts, if any: after `ode` only
+    /// `c` and `C` make one; `x` was followed by ` {` or `ce`, and `xce` needs the
+    /// rest of `xception` read.
     #[inline]
     fn candidate_literal(data: &[u8], p: usize) -> Option<usize> {
         match data[p] {
             b'c' => Some(0),
             b'C' => Some(1),
-            _ if data[p + 1] == b' ' => Some(2),
-            _ => data[p..].starts_with(b"xception").then_some(3),
+            b'x' if data[p + 1] == b' ' => Some(2),
+            b'x' => data[p..].starts_with(b"xception").then_some(3),
+            _ => None,
         }
     }
 
