@@ -166,18 +166,15 @@ impl Prefix {
     }
 
     fn word(w: &[u8]) -> Prefix {
-        // Names are 3 to 13 letters long: most words are told apart by length.
-        if !(3..=13).contains(&w.len()) {
-            return Prefix::Other;
-        }
-        let any = |names: &[&str]| names.iter().any(|n| w.eq_ignore_ascii_case(n.as_bytes()));
-        if any(OKX) {
-            Prefix::Okx
-        } else if any(FOREIGN) {
-            Prefix::Foreign
-        } else {
-            Prefix::Other
-        }
+        // Only the names as long as the word are compared (most words are no name).
+        by_length()
+            .get(w.len())
+            .and_then(|names| {
+                names
+                    .iter()
+                    .find(|(n, _)| w.eq_ignore_ascii_case(n.as_bytes()))
+            })
+            .map_or(Prefix::Other, |&(_, p)| p)
     }
 
     /// [`Prefix::of`] reading at most the last 64 bytes of `text` (a word cut there
@@ -193,6 +190,25 @@ impl Prefix {
             _ => Prefix::Other,
         }
     }
+}
+
+/// Every exchange name with what it says, by its length in bytes.
+fn by_length() -> &'static [Vec<(&'static str, Prefix)>] {
+    static T: OnceLock<Vec<Vec<(&'static str, Prefix)>>> = OnceLock::new();
+    T.get_or_init(|| {
+        let named = OKX
+            .iter()
+            .map(|n| (*n, Prefix::Okx))
+            .chain(FOREIGN.iter().map(|n| (*n, Prefix::Foreign)));
+        let mut t: Vec<Vec<(&str, Prefix)>> = Vec::new();
+        for (n, p) in named {
+            if t.len() <= n.len() {
+                t.resize(n.len() + 1, Vec::new());
+            }
+            t[n.len()].push((n, p));
+        }
+        t
+    })
 }
 
 /// The last word before a body, skipping separators such as ` (`, `: `, `=`.
@@ -226,10 +242,17 @@ mod tests {
     }
 
     #[test]
-    fn every_name_has_a_length_prefix_word_tries() {
-        // `Prefix::word` passes over words shorter than 3 or longer than 13 bytes.
-        for name in OKX.iter().chain(FOREIGN) {
-            assert!((3..=13).contains(&name.len()), "{name}");
+    fn every_name_is_read_as_its_exchange_in_any_case() {
+        for (names, want) in [(OKX, Prefix::Okx), (FOREIGN, Prefix::Foreign)] {
+            for name in names {
+                for w in [name.to_string(), name.to_ascii_uppercase()] {
+                    assert_eq!(Prefix::word(w.as_bytes()), want, "{w}");
+                    assert_eq!(Prefix::of(format!("said {w} ").as_bytes()), want, "{w}");
+                }
+                // One letter more or less is another word.
+                assert_eq!(Prefix::word(format!("{name}x").as_bytes()), Prefix::Other);
+                assert_eq!(Prefix::word(&name.as_bytes()[1..]), Prefix::Other, "{name}");
+            }
         }
     }
 

@@ -74,6 +74,9 @@ pub struct ChunkScan {
     pub clues: Vec<clues::Clue>,
 }
 
+/// Room for this many events is made at a chunk's first event.
+const EVENTS_AT_FIRST: usize = 256;
+
 /// Lines longer than this are cut when kept as text.
 const MAX_TEXT: usize = 64 * 1024;
 
@@ -124,6 +127,11 @@ pub fn scan_chunk(data: &[u8], opts: &ScanOptions) -> ChunkScan {
             } else {
                 (None, None)
             };
+            if out.events.capacity() == 0 {
+                // Events come by the hundred per chunk, and each is large: start
+                // with room for many instead of growing (and copying) from four.
+                out.events.reserve(EVENTS_AT_FIRST);
+            }
             out.events.push(RawEvent {
                 found: f,
                 line_in_chunk,
