@@ -82,69 +82,31 @@ const MAX_TEXT: usize = 64 * 1024;
 
 /// Scans one chunk (whole lines; a multi-line body never straddles two chunks).
 pub fn scan_chunk(data: &[u8], opts: &ScanOptions) -> ChunkScan {
-    let mut out = ChunkScan::default();
-    let mut found = Vec::new();
-    let mut done = 0usize;
-    let mut prev_end = 0usize;
-    let mut any = false;
-    let mut lines = LineCounter::default();
+    let mut st = Chunk {
+        data,
+        opts,
+        out: ChunkScan::default(),
+        found: Vec::new(),
+        done: 0,
+        prev_end: 0,
+        any: false,
+        lines: LineCounter::default(),
+    };
+    // The closure is all that runs at most hits: kept small, so that rejecting a
+    // hit costs a few instructions; a hit worth a look is taken out of line.
     for_each_hit(data, |hit, literal| {
-        if hit < done || !worth_a_look(data, hit, literal) {
+        if hit < st.done || !worth_a_look(data, hit, literal) {
             return hit + 1;
         }
-        found.clear();
-        // No record starts inside the one handled last: a walk back from a
-        // continuation line stops there (so a long indented block is not walked
-        // again from each of its lines).
-        let end = extract::record_at(data, hit, done, &mut found);
-        done = end.max(hit + 1);
-        if found.is_empty() {
-            return done;
-        }
-        let rs = found[0].record_start;
-        let (rls, rle) = line_bounds(data, rs);
-        let own_ts = line_time(&data[rls..rle], &opts.zone);
-        let gap = if own_ts.is_some() {
-            Gap::default()
-        } else {
-            walk_back(data, rls, prev_end, &opts.zone)
-        };
-        let adjacent = match (any, rls) {
-            (true, _) => Some(rls == prev_end),
-            (false, 0) => None,
-            (false, _) => Some(false),
-        };
-        any = true;
-        prev_end = next_line_start(data, end);
-        for (k, f) in found.drain(..).enumerate() {
-            let line_in_chunk = if opts.count_lines {
-                lines.upto(data, f.at)
-            } else {
-                0
-            };
-            let (text, span) = if opts.keep_text {
-                keep_text(data, &f)
-            } else {
-                (None, None)
-            };
-            if out.events.capacity() == 0 {
-                // Events come by the hundred per chunk, and each is large: start
-                // with room for many instead of growing (and copying) from four.
-                out.events.reserve(EVENTS_AT_FIRST);
-            }
-            out.events.push(RawEvent {
-                found: f,
-                line_in_chunk,
-                own_ts,
-                gap,
-                same_record: k > 0,
-                adjacent,
-                text,
-                span,
-            });
-        }
-        done
+        st.take(hit)
     });
+    let Chunk {
+        mut out,
+        prev_end,
+        any,
+        mut lines,
+        ..
+    } = st;
     out.tail = walk_back(data, data.len(), prev_end, &opts.zone);
     out.ends_with_event = any && prev_end >= data.len();
     out.empty = data.is_empty();
@@ -157,6 +119,82 @@ pub fn scan_chunk(data: &[u8], opts: &ScanOptions) -> ChunkScan {
     out
 }
 
+/// A chunk being scanned: what has been found so far, and where.
+struct Chunk<'d, 'o> {
+    data: &'d [u8],
+    opts: &'o ScanOptions,
+    out: ChunkScan,
+    /// Reused from record to record.
+    found: Vec<Found>,
+    /// Hits before this lie in a record already handled.
+    done: usize,
+    /// Start of the line after the last record with an event.
+    prev_end: usize,
+    any: bool,
+    lines: LineCounter,
+}
+
+impl Chunk<'_, '_> {
+    /// Extracts the record around a hit that passed the cheap check, and keeps its
+    /// events. Returns where the scan goes on.
+    #[inline(never)]
+    fn take(&mut self, hit: usize) -> usize {
+        let (data, opts) = (self.data, self.opts);
+        self.found.clear();
+        // No record starts inside the one handled last: a walk back from a
+        // continuation line stops there (so a long indented block is not walked
+        // again from each of its lines).
+        let end = extract::record_at(data, hit, self.done, &mut self.found);
+        self.done = end.max(hit + 1);
+        if self.found.is_empty() {
+            return self.done;
+        }
+        let rs = self.found[0].record_start;
+        let (rls, rle) = line_bounds(data, rs);
+        let own_ts = line_time(&data[rls..rle], &opts.zone);
+        let gap = if own_ts.is_some() {
+            Gap::default()
+        } else {
+            walk_back(data, rls, self.prev_end, &opts.zone)
+        };
+        let adjacent = match (self.any, rls) {
+            (true, _) => Some(rls == self.prev_end),
+            (false, 0) => None,
+            (false, _) => Some(false),
+        };
+        self.any = true;
+        self.prev_end = next_line_start(data, end);
+        if self.out.events.capacity() == 0 {
+            // Events come by the hundred per chunk, and each is large: start with
+            // room for many instead of growing (and copying) from four.
+            self.out.events.reserve(EVENTS_AT_FIRST);
+        }
+        for (k, f) in self.found.drain(..).enumerate() {
+            let line_in_chunk = if opts.count_lines {
+                self.lines.upto(data, f.at)
+            } else {
+                0
+            };
+            let (text, span) = if opts.keep_text {
+                keep_text(data, &f)
+            } else {
+                (None, None)
+            };
+            self.out.events.push(RawEvent {
+                found: f,
+                line_in_chunk,
+                own_ts,
+                gap,
+                same_record: k > 0,
+                adjacent,
+                text,
+                span,
+            });
+        }
+        self.done
+    }
+}
+
 /// The cheap check at a hit, before any parsing. At `code`/`Code`: a key every
 /// extraction path reads ([`code_word`]), a code that can be an error
 /// ([`extract::code_follows`]), not in a WebSocket notice ([`in_notice`]) nor in
@@ -165,30 +203,43 @@ pub fn scan_chunk(data: &[u8], opts: &ScanOptions) -> ChunkScan {
 /// at its own `code` hit) but with a message (`msg`, `message`, `error_message`). At
 /// `xception`: five digits and a colon (`50102:Timestamp ...`); `code=N` text is
 /// found at its own `code` hit.
+#[inline]
 fn worth_a_look(data: &[u8], hit: usize, literal: usize) -> bool {
+    // Most hits are `code` before "0" and stop at the first two checks: inline;
+    // the rarer, longer checks are out of line.
     match literal {
         0 | 1 => {
-            code_word(data, hit)
-                && extract::code_follows(data, hit)
-                && opener(data, hit)
-                    .is_none_or(|open| !in_notice(data, open, hit) && !in_foreign_body(data, open))
+            code_word(data, hit) && extract::code_follows(data, hit) && code_in_context(data, hit)
         }
-        2 => {
-            let before = &data[..hit];
-            (before.ends_with(b"ok") || before.ends_with(b"oke")) && {
-                let rest = rest_of_line(data, hit);
-                !has(Needle::Ode, rest) && (has(Needle::Essage, rest) || has(Needle::Msg, rest))
-            }
-        }
-        // Five digits then a colon on the rest of the line, in one pass.
-        _ => {
-            let hi = (hit + NEAR).min(data.len());
-            memchr::memchr2_iter(b':', b'\n', &data[hit..hi])
-                .map(|p| hit + p)
-                .take_while(|&q| data[q] == b':')
-                .any(|q| q - hit >= 5 && data[q - 5..q].iter().all(u8::is_ascii_digit))
-        }
+        2 => okx_body_with_message(data, hit),
+        _ => code_colon_after(data, hit),
     }
+}
+
+/// The code at `hit` is not in a WebSocket notice nor in another exchange's body.
+#[inline(never)]
+fn code_in_context(data: &[u8], hit: usize) -> bool {
+    opener(data, hit).is_none_or(|open| !in_notice(data, open, hit) && !in_foreign_body(data, open))
+}
+
+/// `okx {` or `okex {` at `hit` (`x {`), before a body with a message and no code.
+#[inline(never)]
+fn okx_body_with_message(data: &[u8], hit: usize) -> bool {
+    let before = &data[..hit];
+    (before.ends_with(b"ok") || before.ends_with(b"oke")) && {
+        let rest = rest_of_line(data, hit);
+        !has(Needle::Ode, rest) && (has(Needle::Essage, rest) || has(Needle::Msg, rest))
+    }
+}
+
+/// Five digits then a colon on the rest of the line, in one pass.
+#[inline(never)]
+fn code_colon_after(data: &[u8], hit: usize) -> bool {
+    let hi = (hit + NEAR).min(data.len());
+    memchr::memchr2_iter(b':', b'\n', &data[hit..hi])
+        .map(|p| hit + p)
+        .take_while(|&q| data[q] == b':')
+        .any(|q| q - hit >= 5 && data[q - 5..q].iter().all(u8::is_ascii_digit))
 }
 
 /// Is the `code` at `hit` a word every extraction path knows: `code`, `sCode`,
