@@ -280,16 +280,14 @@ fn code_word(data: &[u8], hit: usize) -> bool {
 }
 
 /// The nearest `{` before `hit` on its line (within [`NEAR`]), when no `}` lies
-/// between: the object the hit is a key of, or a string inside it.
+/// between: the object the hit is a key of, or a string inside it. (One look back
+/// for the nearest brace or newline.)
 fn opener(data: &[u8], hit: usize) -> Option<usize> {
     let lo = hit.saturating_sub(NEAR);
-    let open = match memchr::memrchr2(b'{', b'\n', &data[lo..hit]) {
-        Some(p) if data[lo + p] == b'{' => lo + p,
-        _ => return None,
-    };
-    memchr::memchr(b'}', &data[open..hit])
-        .is_none()
-        .then_some(open)
+    match memchr::memrchr3(b'{', b'}', b'\n', &data[lo..hit]) {
+        Some(p) if data[lo + p] == b'{' => Some(lo + p),
+        _ => None,
+    }
 }
 
 /// Does the object opening at `open` (the one around a code hit, see [`opener`])
@@ -300,21 +298,19 @@ fn in_foreign_body(data: &[u8], open: usize) -> bool {
     Prefix::of_tail(&data[..open]) == Prefix::Foreign
 }
 
-/// Is the code at `hit` a key of the flat object opening at `open` whose `event`
-/// is `notice` (a WebSocket notice such as 64008, never an error)? Such an object
-/// is all that reaches the hit: an error elsewhere on the line has a hit of its own.
+/// Is the code at `hit` a key of the flat object opening at `open` (found by
+/// [`opener`]: no brace lies between it and the hit) whose `event` is `notice` (a
+/// WebSocket notice such as 64008, never an error)? Such an object is all that
+/// reaches the hit: an error elsewhere on the line has a hit of its own.
 fn in_notice(data: &[u8], open: usize, hit: usize) -> bool {
     // Looked for near the hit only, so that a huge line of notices is not read
-    // once per hit; the braces must be on the hit's line.
+    // once per hit; the object must close on the hit's line with no brace before.
     let hi = (hit + NEAR).min(data.len());
-    let close = match memchr::memchr2(b'}', b'\n', &data[hit..hi]) {
+    let close = match memchr::memchr3(b'{', b'}', b'\n', &data[hit..hi]) {
         Some(p) if data[hit + p] == b'}' => hit + p,
         _ => return false,
     };
     let obj = &data[open + 1..close];
-    if memchr::memchr2(b'{', b'}', obj).is_some() {
-        return false;
-    }
     // `"event":"notice"`, `'event': 'notice'`, `event: 'notice'`, `Event:notice`.
     // Looked for at each `v` (an object most often has none: cheaper than a
     // substring search set up for `vent`).
