@@ -3,11 +3,14 @@
 //! extractor speaks in these types.
 
 use serde::Serialize;
+use std::borrow::Cow;
 use std::fmt;
 
-/// One OKX error response as found in a log.
+/// One OKX error response as found in a log. Its code and message may borrow
+/// from the scan that found it (no allocation per event on the way to a count);
+/// [`Event::into_owned`] keeps one.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Event {
+pub struct Event<'a> {
     /// Index of the input in the run's list of inputs.
     pub source: usize,
     /// 1-based line of the code (0 when line numbers were not counted).
@@ -16,8 +19,8 @@ pub struct Event {
     /// last one seen earlier in the same input.
     pub time: Option<i64>,
     /// The code as the exchange sent it; empty for a body that carried none.
-    pub code: String,
-    pub message: String,
+    pub code: Cow<'a, str>,
+    pub message: Cow<'a, str>,
     pub shape: Shape,
     /// The body could not be parsed whole (truncated by the logger, say).
     pub partial: bool,
@@ -26,6 +29,23 @@ pub struct Event {
     pub text: Option<String>,
     /// Byte range of the error body within `text`, for `-o` and colour.
     pub span: Option<(usize, usize)>,
+}
+
+impl Event<'_> {
+    /// The same event, owning its text.
+    pub fn into_owned(self) -> Event<'static> {
+        Event {
+            source: self.source,
+            line: self.line,
+            time: self.time,
+            code: Cow::Owned(self.code.into_owned()),
+            message: Cow::Owned(self.message.into_owned()),
+            shape: self.shape,
+            partial: self.partial,
+            text: self.text,
+            span: self.span,
+        }
+    }
 }
 
 /// How the error body was written in the log.

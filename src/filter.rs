@@ -104,13 +104,13 @@ impl Filter {
 mod tests {
     use super::*;
 
-    fn ev(code: &str, time: Option<i64>, msg: &str) -> Event {
+    fn ev(code: &str, time: Option<i64>, msg: &str) -> Event<'static> {
         Event {
             source: 0,
             line: 1,
             time,
-            code: code.into(),
-            message: msg.into(),
+            code: code.to_string().into(),
+            message: msg.to_string().into(),
             shape: Shape::V5,
             partial: false,
             text: None,

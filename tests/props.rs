@@ -301,13 +301,13 @@ fn opts() -> ScanOptions {
 }
 
 /// Scans `text` cut at `cuts` (increasing offsets), merged in order.
-fn scan_cut(text: &[u8], cuts: &[usize]) -> Vec<Event> {
+fn scan_cut(text: &[u8], cuts: &[usize]) -> Vec<Event<'static>> {
     let mut events = Vec::new();
     let mut m = Merger::new(0, true);
     let mut start = 0;
     for &c in cuts.iter().chain(std::iter::once(&text.len())) {
         m.merge(scan_chunk(&text[start..c], &opts()), &mut |e| {
-            events.push(e)
+            events.push(e.into_owned())
         });
         start = c;
     }

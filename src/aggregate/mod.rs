@@ -98,7 +98,7 @@ impl Aggregate {
         }
     }
 
-    pub fn add(&mut self, ev: Event) {
+    pub fn add(&mut self, ev: Event<'_>) {
         self.total += 1;
         self.partial += u64::from(ev.partial);
         let api = shape_api(ev.shape);
@@ -112,22 +112,27 @@ impl Aggregate {
             line,
             ..
         } = ev;
-        // One lookup: the event's code string becomes the key of a new code.
-        let st = self.codes.entry(code).or_insert_with_key(|code| {
-            let info = kb::info(code, api);
-            CodeStats {
-                code: code.clone(),
-                api: info.api,
-                category: info.category,
-                known: info.known,
-                count: 0,
-                partial: 0,
-                first: None,
-                last: None,
-                messages: FxHashMap::default(),
-                sample: None,
-            }
-        });
+        // A code's text is copied only the first time it is seen.
+        if !self.codes.contains_key(code.as_ref()) {
+            let info = kb::info(&code, api);
+            let code = code.to_string();
+            self.codes.insert(
+                code.clone(),
+                CodeStats {
+                    code,
+                    api: info.api,
+                    category: info.category,
+                    known: info.known,
+                    count: 0,
+                    partial: 0,
+                    first: None,
+                    last: None,
+                    messages: FxHashMap::default(),
+                    sample: None,
+                },
+            );
+        }
+        let st = self.codes.get_mut(code.as_ref()).expect("inserted above");
         st.count += 1;
         st.partial += u64::from(partial);
         if let Some(t) = time {
@@ -143,10 +148,10 @@ impl Aggregate {
             self.untimed += 1;
         }
         let kept = st.messages.len();
-        match st.messages.get_mut(&message) {
+        match st.messages.get_mut(message.as_ref()) {
             Some(n) => *n += 1,
             None if kept < MAX_MESSAGES => {
-                st.messages.insert(message, 1);
+                st.messages.insert(message.into_owned(), 1);
             }
             None => {}
         }
@@ -240,13 +245,13 @@ mod tests {
     use super::*;
     use crate::event::Shape;
 
-    fn ev(code: &str, t: i64, msg: &str) -> Event {
+    fn ev(code: &str, t: i64, msg: &str) -> Event<'static> {
         Event {
             source: 0,
             line: 0,
             time: Some(t),
-            code: code.into(),
-            message: msg.into(),
+            code: code.to_string().into(),
+            message: msg.to_string().into(),
             shape: Shape::V5,
             partial: false,
             text: None,

@@ -58,14 +58,14 @@ impl Tally {
         }
     }
 
-    pub fn add(&mut self, ev: Event) {
+    pub fn add(&mut self, ev: Event<'_>) {
         if let Some(t) = ev.time {
             self.lo = Some(self.lo.map_or(t, |l| l.min(t)));
             self.hi = Some(self.hi.map_or(t, |h| h.max(t)));
             if self.short() {
                 if let Some(m) = &mut self.minutes {
                     let b = self.agg.zone.floor(t, Bucket::Minute);
-                    *m.entry((b, ev.code.clone())).or_default() += 1;
+                    *m.entry((b, ev.code.to_string())).or_default() += 1;
                 }
             } else {
                 self.minutes = None;
@@ -675,13 +675,13 @@ mod tests {
     /// 2026-11-22T18:00:00Z
     const T0: i64 = 1_795_370_400_000;
 
-    fn ev(code: &str, t: i64) -> Event {
+    fn ev(code: &str, t: i64) -> Event<'static> {
         Event {
             source: 0,
             line: 1,
             time: Some(t),
-            code: code.into(),
-            message: String::new(),
+            code: code.to_string().into(),
+            message: "".into(),
             shape: Shape::V5,
             partial: false,
             text: Some(format!("line with {code}")),

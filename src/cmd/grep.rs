@@ -73,7 +73,7 @@ pub fn run(args: &GrepArgs) -> Result<Status> {
             once: context && sources.get(i).is_some_and(|s| s.path.is_none()),
             ..Found::default()
         },
-        |f, ev: Event| {
+        |f, ev: Event<'_>| {
             if f.events >= max {
                 return;
             }
@@ -215,8 +215,8 @@ fn with_context(
                 source: idx,
                 line: n,
                 time: None,
-                code: String::new(),
-                message: String::new(),
+                code: "".into(),
+                message: "".into(),
                 shape: crate::event::Shape::V5,
                 partial: false,
                 text: Some(text),

@@ -51,7 +51,7 @@ impl<S> Scanned<S> {
 pub fn scan_all<S: Send>(
     cfg: &Config,
     make: impl Fn(usize) -> S + Sync,
-    feed: impl Fn(&mut S, Event) + Sync,
+    feed: impl Fn(&mut S, Event<'_>) + Sync,
 ) -> Scanned<S> {
     let started = Instant::now();
     let (sources, problems) = cfg.sources();

@@ -79,11 +79,11 @@ pub fn scan_source(
     idx: usize,
     src: &Source,
     cfg: &ScanConfig,
-    sink: &mut dyn FnMut(Event),
+    sink: &mut dyn FnMut(Event<'_>),
 ) -> SourceReport {
     let mut rep = SourceReport::default();
     let mut merger = Merger::new(idx, cfg.opts.count_lines);
-    let mut counting = |ev: Event, st: &mut SourceStats| {
+    let mut counting = |ev: Event<'_>, st: &mut SourceStats| {
         st.events += 1;
         st.partial += u64::from(ev.partial);
         sink(ev);
@@ -106,7 +106,7 @@ pub fn scan_source(
     rep
 }
 
-type Counting<'a> = dyn FnMut(Event, &mut SourceStats) + 'a;
+type Counting<'a> = dyn FnMut(Event<'_>, &mut SourceStats) + 'a;
 
 fn binary_problem(head: &[u8], cfg: &ScanConfig) -> Option<String> {
     (!cfg.binary && memchr::memchr(0, &head[..head.len().min(HEAD)]).is_some())

@@ -483,7 +483,7 @@ impl Merger {
     }
 
     /// Merges the next chunk, calling `emit` for every event in order.
-    pub fn merge(&mut self, mut chunk: ChunkScan, emit: &mut dyn FnMut(Event)) {
+    pub fn merge(&mut self, mut chunk: ChunkScan, emit: &mut dyn FnMut(Event<'_>)) {
         let base = self.count_lines.then_some(self.line_base);
         let found = std::mem::take(&mut chunk.clues);
         clues::locate(&mut self.clues, found, self.source, base, self.last_ts);
@@ -526,8 +526,8 @@ impl Merger {
                     0
                 },
                 time,
-                code: code.to_string(),
-                message: message.to_string(),
+                code: code.into(),
+                message: message.into(),
                 shape: ev.shape,
                 partial: ev.partial,
                 text: ev.text,
@@ -560,13 +560,13 @@ mod tests {
     }
 
     /// Scans `text` cut into chunks at the given line starts, merged in order.
-    pub(crate) fn scan_cut(text: &str, cuts: &[usize]) -> Vec<Event> {
+    pub(crate) fn scan_cut(text: &str, cuts: &[usize]) -> Vec<Event<'static>> {
         let mut events = Vec::new();
         let mut m = Merger::new(0, true);
         let mut start = 0;
         for &c in cuts.iter().chain(std::iter::once(&text.len())) {
             m.merge(scan_chunk(&text.as_bytes()[start..c], &opts()), &mut |e| {
-                events.push(e)
+                events.push(e.into_owned())
             });
             start = c;
         }
@@ -653,7 +653,10 @@ okx {\"msg\":\"Timestamp request expired\",\"code\":\"50102\"}\n";
         let nested = r#"{"code":"50001","data":{"event":"notice"},"msg":"x"}"#;
         assert!(!notice_at(nested, t(nested)));
         let line = format!("{notice} then {error}\n");
-        let codes: Vec<String> = scan_cut(&line, &[]).into_iter().map(|e| e.code).collect();
+        let codes: Vec<String> = scan_cut(&line, &[])
+            .into_iter()
+            .map(|e| e.code.into_owned())
+            .collect();
         assert_eq!(codes, ["60012"]);
     }
 
@@ -677,7 +680,10 @@ okx {\"msg\":\"Timestamp request expired\",\"code\":\"50102\"}\n";
         let text = format!(
             "{escaped}\nokcoin {{\"code\":\"50113\"}} okx {{\"code\":\"50102\",\"msg\":\"x\"}}\n"
         );
-        let codes: Vec<String> = scan_cut(&text, &[]).into_iter().map(|e| e.code).collect();
+        let codes: Vec<String> = scan_cut(&text, &[])
+            .into_iter()
+            .map(|e| e.code.into_owned())
+            .collect();
         assert_eq!(codes, ["50102"]);
     }
 
@@ -687,7 +693,10 @@ okx {\"msg\":\"Timestamp request expired\",\"code\":\"50102\"}\n";
             "2026-11-22 10:00:00 ERROR OkexException: failed, errorCode=50113 Invalid Sign\n\
                     2026-11-22 10:00:01 ERROR failed: error code 50102 Timestamp request expired\n\
                     2026-11-22 10:00:02 WARN bybit {\"retCode\":50102,\"retMsg\":\"x\"}\n";
-        let codes: Vec<String> = scan_cut(text, &[]).into_iter().map(|e| e.code).collect();
+        let codes: Vec<String> = scan_cut(text, &[])
+            .into_iter()
+            .map(|e| e.code.into_owned())
+            .collect();
         assert_eq!(codes, ["50113", "50102"]);
         for (word, ok) in [
             ("{\"code\"", true),
