@@ -64,11 +64,13 @@ mod avx2 {
     /// so that a four-byte literal at any of the 32 is seen whole.
     const READ: usize = 35;
 
-    /// Positions of `p[0..32]` that may start a literal, as bits: those followed by
-    /// `od` (`code`, `Code`, but also `body`, `mode`), and those where `x` comes two
-    /// bytes before `{` or `e` (`x {`, `xce`, but also `exe`). Two or three bytes of
-    /// each literal are compared here, the rest by [`candidate_literal`]: a few more
-    /// candidates, and well under half the vector work of comparing all of them.
+    /// Positions of `p[0..32]` that may start a literal, as bits: `c` or `C` before
+    /// `od` (`code`, `Code`, but also `Cod`), and `x` two bytes before `{` or `e`
+    /// (`x {`, `xce`, but also `exe`). Three bytes of each literal are compared
+    /// here, the rest by [`candidate_literal`]: a few more candidates than comparing
+    /// all of them, for well under half the vector work. (Without the `c`, words
+    /// such as `body` and `mode` made 12% more mispredicted branches; with it, 2.5%
+    /// more instructions and less time, measured.)
     ///
     /// # Safety
     /// `p` must be valid for reading [`READ`] bytes, and the CPU must have AVX2.
@@ -87,7 +89,8 @@ mod avx2 {
         };
         let and = |a, b| _mm256_and_si256(a, b);
         let or = |a, b| _mm256_or_si256(a, b);
-        let od = and(eq(v1, b'o'), eq(v2, b'd'));
+        let c = eq(_mm256_or_si256(v0, splat(0x20)), b'c');
+        let od = and(c, and(eq(v1, b'o'), eq(v2, b'd')));
         let x = and(eq(v0, b'x'), or(eq(v2, b'{'), eq(v2, b'e')));
         _mm256_movemask_epi8(or(od, x)) as u32
     }
