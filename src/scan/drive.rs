@@ -135,56 +135,79 @@ fn scan_path(
         return scan_stream(counted, Some(format), cfg, merger, rep, sink);
     }
     let ranges = chunk::ranges(len, cfg.chunk_size);
-    // A window ends with a wait for its slowest chunk; only results are kept per
-    // chunk (buffers are per thread), so a file's windows can be long.
-    let window = window_size() * 4;
-    let scan_window = |w: usize, group: &[(u64, u64)]| -> Vec<io::Result<(ChunkScan, u64)>> {
-        group
-            .par_iter()
-            .enumerate()
-            .map(|(k, &(a, b))| {
-                BUF.with(|buf| {
-                    let mut buf = buf.borrow_mut();
-                    let r = chunk::read_range(&file, a, b, len, cfg.max_record, &mut buf)?;
-                    let data = &buf[r];
-                    if w == 0 && k == 0 {
-                        if let Some(p) = binary_problem(data, cfg) {
-                            return Err(io::Error::other(p));
-                        }
-                    }
-                    cfg.progress.add(b - a);
-                    Ok((scan_chunk(data, &cfg.opts), data.len() as u64))
-                })
-            })
-            .collect()
+    let scan_one = |k: usize, (a, b): (u64, u64)| -> io::Result<(ChunkScan, u64)> {
+        BUF.with(|buf| {
+            let mut buf = buf.borrow_mut();
+            let r = chunk::read_range(&file, a, b, len, cfg.max_record, &mut buf)?;
+            let data = &buf[r];
+            if k == 0 {
+                if let Some(p) = binary_problem(data, cfg) {
+                    return Err(io::Error::other(p));
+                }
+            }
+            cfg.progress.add(b - a);
+            Ok((scan_chunk(data, &cfg.opts), data.len() as u64))
+        })
     };
-    let mut merge_window = |scans: Vec<io::Result<(ChunkScan, u64)>>| -> Result<(), String> {
-        for s in scans {
-            let (cs, bytes) = s.map_err(|e| describe(&e))?;
-            rep.stats.bytes += bytes;
-            merger.merge(cs, &mut |e| sink(e, &mut rep.stats));
-        }
+    let mut merge_one = |s: io::Result<(ChunkScan, u64)>| -> Result<(), String> {
+        let (cs, bytes) = s.map_err(|e| describe(&e))?;
+        rep.stats.bytes += bytes;
+        merger.merge(cs, &mut |e| sink(e, &mut rep.stats));
         Ok(())
     };
-    let overlap = rayon::current_num_threads() > 1;
-    let mut pending = Vec::new();
-    for (w, group) in ranges.chunks(window).enumerate() {
-        if !overlap {
-            merge_window(scan_window(w, group))?;
-            continue;
+    if rayon::current_num_threads() == 1 || ranges.len() == 1 {
+        for (k, &r) in ranges.iter().enumerate() {
+            merge_one(scan_one(k, r))?;
         }
-        // The window before is merged here, in order, while the pool scans this
-        // one: the workers never wait for the merge.
-        let mut next = Vec::new();
-        let merged = rayon::in_place_scope(|s| {
-            s.spawn(|_| next = scan_window(w, group));
-            merge_window(std::mem::take(&mut pending))
-        });
-        merged?;
-        pending = next;
+        return Ok(());
     }
-    merge_window(pending)
+    // A pipeline, with no wait at the end of a batch of chunks: chunks are handed to
+    // the pool in order, at most AHEAD past the next one to merge; this thread
+    // merges them in order as they come in, and scans others while the next one is
+    // not in yet. Only results wait here (buffers are per thread), so memory stays
+    // bounded by AHEAD chunks' events.
+    let ahead = window_size() * 4;
+    let scan_one = &scan_one;
+    let (tx, rx) = std::sync::mpsc::channel();
+    rayon::in_place_scope_fifo(|s| {
+        let mut ready = std::collections::BTreeMap::new();
+        let mut handed = 0;
+        for next in 0..ranges.len() {
+            while handed < ranges.len() && handed < next + ahead {
+                let (tx, k, r) = (tx.clone(), handed, ranges[handed]);
+                s.spawn_fifo(move |_| {
+                    // The receiver is gone only after an error ended the merge.
+                    let _ = tx.send((k, scan_one(k, r)));
+                });
+                handed += 1;
+            }
+            let scanned = loop {
+                if let Some(done) = ready.remove(&next) {
+                    break done;
+                }
+                match rx.try_recv() {
+                    Ok((k, done)) => {
+                        ready.insert(k, done);
+                    }
+                    Err(_) => match rayon::yield_now() {
+                        Some(rayon::Yield::Executed) => {}
+                        // Nothing to run here: the next chunk is being scanned.
+                        _ => {
+                            if let Ok((k, done)) = rx.recv_timeout(WAIT) {
+                                ready.insert(k, done);
+                            }
+                        }
+                    },
+                }
+            };
+            merge_one(scanned)?;
+        }
+        Ok(())
+    })
 }
+
+/// How long the merging thread sleeps at a time when it has nothing to run.
+const WAIT: std::time::Duration = std::time::Duration::from_micros(200);
 
 fn window_size() -> usize {
     (rayon::current_num_threads() * 4).max(2)
