@@ -9,12 +9,19 @@
 #     KEEP=1 bash benches/compare.sh         # keep $TMPDIR/okxscan-bench (reused next time)
 #     RUNS=9 MB=256 bash benches/compare.sh  # other run count / night size
 #     HYPERFINE=1 bash benches/compare.sh    # time with hyperfine instead of the loop
+#     CACHE=as-is bash benches/compare.sh    # keep the page cache as it is (see 3.)
 #
 # What it does (see docs/BENCHMARKS.md):
 #   1. cargo build --release --example gen, and the okxscan binary;
 #   2. gen --mb 1024 --seed 1, its six files concatenated into ONE file, night.log,
 #      and the same bytes split at line boundaries into 100 files of ~10 MiB;
-#   3. warms the page cache (cat > /dev/null, twice), runs every command once untimed;
+#   3. drops the night and its pieces from the page cache (`dd iflag=nocache`, no
+#      root needed) and reads them back (cat > /dev/null, twice), then runs every
+#      command once untimed. How a file came into the page cache matters: read back
+#      from disk, Linux 6.18 keeps it in 2 MiB folios; just written (by the
+#      generator), in small ones. ripgrep (mmap) is almost twice as fast on the
+#      first, okxscan (pread) about 10% (docs/BENCHMARKS.md). CACHE=as-is skips
+#      the drop;
 #   4. times, alternating (round-robin, starting point rotated each round), RUNS runs
 #      (default 5) of each command, and reports the median:
 #        okxscan summary --format csv --tz UTC night.log        (all cores)
@@ -40,6 +47,7 @@ SEED=${SEED:-1}
 PIECES=${PIECES:-100}
 KEEP=${KEEP:-0}
 HYPERFINE=${HYPERFINE:-0}
+CACHE=${CACHE:-reread}
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 TARGET=${CARGO_TARGET_DIR:-$ROOT/target}
@@ -135,6 +143,13 @@ run_one() {
     fi
 }
 
+huge_mib() { awk '/^FileHugePages:/ { printf "%d", $2 / 1024 }' /proc/meminfo 2>/dev/null || echo "?"; }
+if [ "$CACHE" = reread ]; then
+    say "== dropping the night from the page cache, to read it back"
+    for f in "$NIGHT" "$WORK"/pieces/part-*.log; do
+        dd if="$f" iflag=nocache count=0 status=none 2>/dev/null || true
+    done
+fi
 say "== warming the page cache"
 for _ in 1 2; do
     cat "$NIGHT" >/dev/null
@@ -142,6 +157,7 @@ for _ in 1 2; do
 done
 
 LOAD_BEFORE=$(cut -d' ' -f1-3 /proc/loadavg)
+HUGE=$(huge_mib)
 : >"$WORK/stderr.log"
 say "== one untimed run of each command"
 for n in "${NAMES[@]}"; do run_one "$n"; done
@@ -254,4 +270,5 @@ echo "- CPU: ${cpu:-unknown}; nproc: $(nproc)"
 echo "- memory: $mem; kernel: $(uname -sr)"
 echo "- $rgv; $grepv"
 echo "- load average (1/5/15 min): before timing $LOAD_BEFORE, after $LOAD_AFTER"
+echo "- page cache: CACHE=$CACHE; file pages in huge folios after warming: $HUGE MiB (/proc/meminfo FileHugePages)"
 echo "- script wall time: $(($(date +%s) - T_START)) s (build included)"
