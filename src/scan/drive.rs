@@ -162,10 +162,11 @@ fn scan_path(
         return Ok(());
     }
     // A pipeline, with no wait at the end of a batch of chunks: chunks are handed to
-    // the pool in order, at most AHEAD past the next one to merge; this thread
-    // merges them in order as they come in, and scans others while the next one is
-    // not in yet. Only results wait here (buffers are per thread), so memory stays
-    // bounded by AHEAD chunks' events.
+    // the pool in order, at most `ahead` past the next one to merge; this thread
+    // merges them in order as they come in, and scans chunks of its own queue while
+    // the next one is not in yet (its own only: another file's whole scan is not
+    // started here, on top of this one). Only results wait here (buffers are per
+    // thread), so memory stays bounded by `ahead` chunks' events.
     let ahead = window_size() * 4;
     let scan_one = &scan_one;
     let (tx, rx) = std::sync::mpsc::channel();
@@ -176,7 +177,7 @@ fn scan_path(
             while handed < ranges.len() && handed < next + ahead {
                 let (tx, k, r) = (tx.clone(), handed, ranges[handed]);
                 s.spawn_fifo(move |_| {
-                    // The receiver is gone only after an error ended the merge.
+                    // Cannot fail: the receiver outlives the scope.
                     let _ = tx.send((k, scan_one(k, r)));
                 });
                 handed += 1;
@@ -189,7 +190,7 @@ fn scan_path(
                     Ok((k, done)) => {
                         ready.insert(k, done);
                     }
-                    Err(_) => match rayon::yield_now() {
+                    Err(_) => match rayon::yield_local() {
                         Some(rayon::Yield::Executed) => {}
                         // Nothing to run here: the next chunk is being scanned.
                         _ => {
