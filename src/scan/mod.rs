@@ -72,7 +72,7 @@ pub struct ChunkScan {
     /// The events' codes and messages, one after the other. Strings made by a
     /// worker and freed by the thread that merges cost several times more than
     /// strings freed where they were made (glibc, measured): the extractor's
-    /// strings are freed on the worker, and the merging thread makes its own.
+    /// strings are freed on the worker, and merged events borrow from here.
     pub strings: String,
     /// Newlines in the chunk (0 unless lines are counted).
     pub newlines: u64,
