@@ -6,8 +6,7 @@
 pub mod report;
 
 use crate::event::{Api, Category, Event};
-use crate::filter::shape_api;
-use crate::kb;
+use crate::filter::classify;
 use crate::time::{Bucket, Zone};
 use rustc_hash::FxHashMap;
 
@@ -101,21 +100,10 @@ impl Aggregate {
     pub fn add(&mut self, ev: Event<'_>) {
         self.total += 1;
         self.partial += u64::from(ev.partial);
-        let api = shape_api(ev.shape);
-        let Event {
-            code,
-            message,
-            time,
-            partial,
-            text,
-            source,
-            line,
-            ..
-        } = ev;
         // A code's text is copied only the first time it is seen.
-        if !self.codes.contains_key(code.as_ref()) {
-            let info = kb::info(&code, api);
-            let code = code.to_string();
+        if !self.codes.contains_key(ev.code.as_ref()) {
+            let info = classify(&ev);
+            let code = ev.code.to_string();
             self.codes.insert(
                 code.clone(),
                 CodeStats {
@@ -132,6 +120,16 @@ impl Aggregate {
                 },
             );
         }
+        let Event {
+            code,
+            message,
+            time,
+            partial,
+            text,
+            source,
+            line,
+            ..
+        } = ev;
         let st = self.codes.get_mut(code.as_ref()).expect("inserted above");
         st.count += 1;
         st.partial += u64::from(partial);

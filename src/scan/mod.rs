@@ -487,7 +487,7 @@ impl Merger {
         let base = self.count_lines.then_some(self.line_base);
         let found = std::mem::take(&mut chunk.clues);
         clues::locate(&mut self.clues, found, self.source, base, self.last_ts);
-        let strings = std::mem::take(&mut chunk.strings);
+        let strings = &chunk.strings;
         for ev in std::mem::take(&mut chunk.events) {
             let (code, message) = (&strings[ev.code], &strings[ev.message]);
             let time = ev.own_ts.or(ev.gap.ts).or(self.last_ts);
