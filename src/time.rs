@@ -60,10 +60,7 @@ impl Zone {
             Zone::Utc => ndt.and_utc().timestamp_millis(),
             Zone::Fixed(o) => o.from_local_datetime(&ndt).earliest()?.timestamp_millis(),
             Zone::Named(tz) => tz.from_local_datetime(&ndt).earliest()?.timestamp_millis(),
-            Zone::Local => chrono::Local
-                .from_local_datetime(&ndt)
-                .earliest()?
-                .timestamp_millis(),
+            Zone::Local => local::naive_to_ms(ndt)?,
         };
         Some(ms)
     }
@@ -75,7 +72,7 @@ impl Zone {
             Zone::Utc => FixedOffset::east_opt(0).expect("zero offset"),
             Zone::Fixed(o) => *o,
             Zone::Named(tz) => tz.offset_from_utc_datetime(&utc.naive_utc()).fix(),
-            Zone::Local => *utc.with_timezone(&chrono::Local).offset(),
+            Zone::Local => local::offset_at(ms),
         }
     }
 
@@ -149,6 +146,87 @@ impl Zone {
 impl fmt::Display for Zone {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&self.name())
+    }
+}
+
+/// The machine's zone, read through chrono (which asks the clock and the zone file
+/// at every call) about once per hour of time: a per-thread cache of the last
+/// hour's offset, kept only for an hour that has one offset from its start to its
+/// end (an hour with a DST change in it is looked up every time).
+mod local {
+    use chrono::{DateTime, Local, LocalResult, NaiveDateTime, Offset, TimeZone};
+    use std::cell::Cell;
+
+    const HOUR_MS: i64 = 3_600_000;
+
+    thread_local! {
+        /// (hour of wall-clock time, its offset in ms): for [`naive_to_ms`].
+        static WALL: Cell<(i64, i64)> = const { Cell::new((i64::MIN, 0)) };
+        /// (hour of UTC time, its offset in ms): for [`offset_at`].
+        static UTC: Cell<(i64, i64)> = const { Cell::new((i64::MIN, 0)) };
+    }
+
+    pub fn naive_to_ms(ndt: NaiveDateTime) -> Option<i64> {
+        WALL.with(|c| wall_to_ms(&Local, c, ndt))
+    }
+
+    pub fn offset_at(ms: i64) -> chrono::FixedOffset {
+        let off = UTC.with(|c| utc_offset_ms(&Local, c, ms));
+        chrono::FixedOffset::east_opt((off / 1000) as i32).expect("an offset chrono gave")
+    }
+
+    /// `tz`'s offset in ms at wall-clock time `ms` (as if UTC), when there is one.
+    fn wall_offset<Z: TimeZone>(tz: &Z, ms: i64) -> Option<i64> {
+        let ndt = DateTime::from_timestamp_millis(ms)?.naive_utc();
+        match tz.offset_from_local_datetime(&ndt) {
+            LocalResult::Single(o) => Some(i64::from(o.fix().local_minus_utc()) * 1000),
+            _ => None,
+        }
+    }
+
+    fn utc_offset<Z: TimeZone>(tz: &Z, ms: i64) -> i64 {
+        let ndt = DateTime::from_timestamp_millis(ms)
+            .unwrap_or_default()
+            .naive_utc();
+        i64::from(tz.offset_from_utc_datetime(&ndt).fix().local_minus_utc()) * 1000
+    }
+
+    /// [`super::Zone::naive_to_ms`] in `tz`, through the one-hour cache `c`.
+    pub(super) fn wall_to_ms<Z: TimeZone>(
+        tz: &Z,
+        c: &Cell<(i64, i64)>,
+        ndt: NaiveDateTime,
+    ) -> Option<i64> {
+        let wall = ndt.and_utc().timestamp_millis();
+        let hour = wall.div_euclid(HOUR_MS);
+        let (h, off) = c.get();
+        if h == hour {
+            return Some(wall - off);
+        }
+        let start = hour * HOUR_MS;
+        match (wall_offset(tz, start), wall_offset(tz, start + HOUR_MS - 1)) {
+            (Some(a), Some(b)) if a == b => {
+                c.set((hour, a));
+                Some(wall - a)
+            }
+            _ => Some(tz.from_local_datetime(&ndt).earliest()?.timestamp_millis()),
+        }
+    }
+
+    /// [`super::Zone::offset_at`] in `tz` (in ms), through the one-hour cache `c`.
+    pub(super) fn utc_offset_ms<Z: TimeZone>(tz: &Z, c: &Cell<(i64, i64)>, ms: i64) -> i64 {
+        let hour = ms.div_euclid(HOUR_MS);
+        let (h, off) = c.get();
+        if h == hour {
+            return off;
+        }
+        let start = hour * HOUR_MS;
+        let a = utc_offset(tz, start);
+        if utc_offset(tz, start + HOUR_MS - 1) == a {
+            c.set((hour, a));
+            return a;
+        }
+        utc_offset(tz, ms)
     }
 }
 
@@ -484,6 +562,37 @@ mod tests {
 
     fn utc(s: &str) -> i64 {
         DateTime::parse_from_rfc3339(s).unwrap().timestamp_millis()
+    }
+
+    #[test]
+    fn the_hourly_offset_cache_agrees_with_the_zone_across_dst_changes() {
+        use std::cell::Cell;
+        // New York changes at 02:00 by an hour, Lord Howe at 02:00 by half an hour,
+        // St. John's (in 2010) at 00:01, Kathmandu is at +05:45; every 7 minutes
+        // over a year, forward and back.
+        for tz in [
+            chrono_tz::America::New_York,
+            chrono_tz::Australia::Lord_Howe,
+            chrono_tz::America::St_Johns,
+            chrono_tz::Asia::Kathmandu,
+        ] {
+            for year in ["2010", "2026"] {
+                let (wall, by_utc) = (Cell::new((i64::MIN, 0)), Cell::new((i64::MIN, 0)));
+                let start = utc(&format!("{year}-01-01T00:00:00Z"));
+                let steps: Vec<i64> = (0..75_000).map(|k| start + k * 7 * 60_000).collect();
+                for &ms in steps.iter().chain(steps.iter().rev()) {
+                    let ndt = DateTime::from_timestamp_millis(ms).unwrap().naive_utc();
+                    let want = tz
+                        .from_local_datetime(&ndt)
+                        .earliest()
+                        .map(|t| t.timestamp_millis());
+                    assert_eq!(local::wall_to_ms(&tz, &wall, ndt), want, "{tz} {ndt}");
+                    let off = tz.offset_from_utc_datetime(&ndt).fix().local_minus_utc();
+                    let got = local::utc_offset_ms(&tz, &by_utc, ms);
+                    assert_eq!(got, i64::from(off) * 1000, "{tz} {ndt}");
+                }
+            }
+        }
     }
 
     #[test]
