@@ -277,17 +277,26 @@ pub fn line_time(line: &[u8], zone: &Zone) -> Option<i64> {
     if let Some(t) = leading_epoch(rest) {
         return Some(t);
     }
-    let lead = &line[..line.len().min(LEAD + 25)];
-    let mut i = 0;
-    while i + 10 <= lead.len() && i <= LEAD {
-        if lead[i].is_ascii_digit() && (i == 0 || !lead[i - 1].is_ascii_digit()) {
-            if let Some((t, _)) = parse_datetime(&line[i..], zone) {
-                return Some(t);
-            }
+    // Most stamped lines start with the stamp.
+    if start <= LEAD && rest[0].is_ascii_digit() {
+        if let Some((t, _)) = parse_datetime(rest, zone) {
+            return Some(t);
         }
-        i += 1;
     }
-    None
+    // Else a stamp starts at a digit that starts a run, at most LEAD bytes in, and
+    // has its clock's colons 13 and 16 bytes on: only those starts are tried, in
+    // order (lines with no stamp, such as a traceback's, are rejected at a glance).
+    let hi = line.len().min(LEAD + 14);
+    if hi <= 13 {
+        return None;
+    }
+    memchr::memchr_iter(b':', &line[13..hi])
+        .map(|q| q + 13)
+        .filter(|&p| line.get(p + 3) == Some(&b':'))
+        .map(|p| p - 13)
+        .filter(|&i| line[i].is_ascii_digit() && (i == 0 || !line[i - 1].is_ascii_digit()))
+        .find_map(|i| parse_datetime(&line[i..], zone))
+        .map(|(t, _)| t)
 }
 
 /// Parses `YYYY-MM-DD[T ]HH:MM:SS[.,frac][Z|±HH:MM|±HHMM|±HH]` (also `/` in the date)
@@ -592,6 +601,68 @@ mod tests {
                     assert_eq!(got, i64::from(off) * 1000, "{tz} {ndt}");
                 }
             }
+        }
+    }
+
+    #[test]
+    fn stamps_are_found_where_a_byte_by_byte_look_finds_them() {
+        // The rule written plainly: the first digit-run start, at most LEAD bytes
+        // in, where a stamp parses (after the JSON and epoch forms).
+        fn plain(line: &[u8], zone: &Zone) -> Option<i64> {
+            let start = line.iter().position(|b| !b.is_ascii_whitespace())?;
+            let rest = &line[start..];
+            if rest[0] == b'{' {
+                if let Some(t) = json_field_time(rest, zone) {
+                    return Some(t);
+                }
+            }
+            if let Some(t) = leading_epoch(rest) {
+                return Some(t);
+            }
+            let lead = &line[..line.len().min(LEAD + 25)];
+            (0..lead.len().min(LEAD + 1))
+                .filter(|&i| i + 10 <= lead.len())
+                .filter(|&i| lead[i].is_ascii_digit() && (i == 0 || !lead[i - 1].is_ascii_digit()))
+                .find_map(|i| parse_datetime(&line[i..], zone))
+                .map(|(t, _)| t)
+        }
+        let pieces: &[&str] = &[
+            "2026-11-22 18:25:07,709",
+            "2026/11/22 18:25:07",
+            "2026-11-22T18:25:07.1+08:00",
+            "12026-11-22 18:25:07",
+            "18:25:07",
+            "2026-13-22 18:25:07",
+            "1795370469289",
+            " ",
+            "    ",
+            "                         ",
+            "[",
+            "x",
+            "|",
+            ":",
+            "::",
+            "0",
+            "99",
+            "freqtrade_1  | ",
+            "a:b:c",
+            "File \"/srv/bot/x.py\", line 3818, in f",
+            "{\"ts\":\"2026-11-22T18:00:08Z\"}",
+        ];
+        let mut seed = 0x2545_f491_4f6c_dd1du64;
+        for _ in 0..50_000 {
+            let mut line = String::new();
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            for k in 0..(1 + seed % 6) {
+                line.push_str(pieces[((seed >> (k * 8 + 3)) % pieces.len() as u64) as usize]);
+            }
+            assert_eq!(
+                line_time(line.as_bytes(), &Zone::Utc),
+                plain(line.as_bytes(), &Zone::Utc),
+                "{line:?}"
+            );
         }
     }
 
