@@ -65,6 +65,19 @@ impl Zone {
         Some(ms)
     }
 
+    /// Reads a wall-clock time given as ms since the epoch as if it were UTC (the
+    /// parser's form) in this zone, as [`Zone::naive_to_ms`] does.
+    pub fn wall_to_ms(&self, wall: i64) -> Option<i64> {
+        match self {
+            Zone::Utc => Some(wall),
+            Zone::Fixed(o) => Some(wall - i64::from(o.local_minus_utc()) * 1000),
+            Zone::Local => local::wall_ms_to_ms(wall),
+            Zone::Named(_) => {
+                self.naive_to_ms(DateTime::<Utc>::from_timestamp_millis(wall)?.naive_utc())
+            }
+        }
+    }
+
     /// The offset from UTC in force at `ms`.
     pub fn offset_at(&self, ms: i64) -> FixedOffset {
         let utc = DateTime::<Utc>::from_timestamp_millis(ms).unwrap_or_default();
@@ -168,6 +181,14 @@ mod local {
 
     pub fn naive_to_ms(ndt: NaiveDateTime) -> Option<i64> {
         WALL.with(|c| wall_to_ms(&Local, c, ndt))
+    }
+
+    pub fn wall_ms_to_ms(wall: i64) -> Option<i64> {
+        let (h, off) = WALL.get();
+        if h == wall.div_euclid(HOUR_MS) {
+            return Some(wall - off);
+        }
+        naive_to_ms(DateTime::from_timestamp_millis(wall)?.naive_utc())
     }
 
     pub fn offset_at(ms: i64) -> chrono::FixedOffset {
@@ -339,23 +360,56 @@ pub fn parse_datetime(b: &[u8], zone: &Zone) -> Option<(i64, usize)> {
             i += 1;
         }
     }
-    let date = NaiveDate::from_ymd_opt(year as i32, month, day)?;
-    let ndt = date.and_hms_nano_opt(hour, minute, second.min(59), nanos)?;
+    // The wall-clock time in ms, by arithmetic (chrono's checked constructors cost
+    // several times this, at every event's line).
+    if hour > 23 || minute > 59 || !(1..=12).contains(&month) || day < 1 {
+        return None;
+    }
+    if day > days_in_month(year, month) {
+        return None;
+    }
+    let wall = days_from_civil(year, month, day) * 86_400_000
+        + i64::from(hour * 3_600_000 + minute * 60_000 + second.min(59) * 1000)
+        + i64::from(nanos / 1_000_000);
     // Zone: Z, +HH:MM, +HHMM, +HH, or " UTC".
     let tail = &b[i..];
     if tail.first() == Some(&b'Z') {
-        return Some((ndt.and_utc().timestamp_millis(), i + 1));
+        return Some((wall, i + 1));
     }
     if matches!(tail.first(), Some(b'+') | Some(b'-')) {
         if let Some((off, n)) = parse_offset(tail) {
-            let ms = off.from_local_datetime(&ndt).single()?.timestamp_millis();
-            return Some((ms, i + n));
+            return Some((wall - i64::from(off.local_minus_utc()) * 1000, i + n));
         }
     }
     if tail.starts_with(b" UTC") || tail.starts_with(b" GMT") {
-        return Some((ndt.and_utc().timestamp_millis(), i + 4));
+        return Some((wall, i + 4));
     }
-    Some((zone.naive_to_ms(ndt)?, i))
+    Some((zone.wall_to_ms(wall)?, i))
+}
+
+fn is_leap(year: u32) -> bool {
+    year % 4 == 0 && (year % 100 != 0 || year % 400 == 0)
+}
+
+fn days_in_month(year: u32, month: u32) -> u32 {
+    match month {
+        2 if is_leap(year) => 29,
+        2 => 28,
+        4 | 6 | 9 | 11 => 30,
+        _ => 31,
+    }
+}
+
+/// Days from 1970-01-01 to a date of the proleptic Gregorian calendar (years from
+/// March, so that the leap day ends a year).
+fn days_from_civil(year: u32, month: u32, day: u32) -> i64 {
+    let y = i64::from(year) - i64::from(month <= 2);
+    let era = y.div_euclid(400);
+    let yoe = y - era * 400;
+    let mp = i64::from((month + 9) % 12);
+    let doy = (153 * mp + 2) / 5 + i64::from(day) - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    era * 146_097 + doe - 719_468
 }
 
 /// `±HH:MM`, `±HHMM` or `±HH` at the start of `b`, with the bytes used.
@@ -663,6 +717,27 @@ mod tests {
                 plain(line.as_bytes(), &Zone::Utc),
                 "{line:?}"
             );
+        }
+    }
+
+    #[test]
+    fn stamps_read_as_chrono_reads_them() {
+        // Dates and clocks, valid and not (Feb 29 off leap years, day 31 of short
+        // months, hour 24), held to chrono's own checked constructors.
+        let mut seed = 0x9e37_79b9_7f4a_7c15u64;
+        for _ in 0..100_000 {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            let pick = |shift: u32, n: u64| ((seed >> shift) % n) as u32;
+            let (y, mo, d) = (1990 + pick(0, 111), pick(8, 14), pick(16, 33));
+            let (h, mi, s, ms) = (pick(24, 26), pick(32, 61), pick(40, 62), pick(48, 1000));
+            let text = format!("{y:04}-{mo:02}-{d:02} {h:02}:{mi:02}:{s:02}.{ms:03}");
+            let want = NaiveDate::from_ymd_opt(y as i32, mo, d)
+                .and_then(|date| date.and_hms_milli_opt(h, mi, s.min(59), ms))
+                .map(|t| t.and_utc().timestamp_millis());
+            let got = parse_datetime(text.as_bytes(), &Zone::Utc).map(|(t, _)| t);
+            assert_eq!(got, want, "{text}");
         }
     }
 
