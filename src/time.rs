@@ -8,6 +8,7 @@
 
 use chrono::{DateTime, FixedOffset, NaiveDate, NaiveDateTime, Offset, TimeZone, Utc};
 use std::fmt;
+use std::ops::Range;
 
 /// The zone naive timestamps are read in, and times and buckets are shown in.
 #[derive(Clone, Debug, PartialEq)]
@@ -288,20 +289,26 @@ const LEAD: usize = 40;
 
 /// The log line's own timestamp, if it has one.
 pub fn line_time(line: &[u8], zone: &Zone) -> Option<i64> {
+    line_stamp(line, zone).map(|(t, _)| t)
+}
+
+/// [`line_time`], with where the stamp lies on the line: `None` for a field of a
+/// JSON line (the stamp then lies inside the line's body).
+pub fn line_stamp(line: &[u8], zone: &Zone) -> Option<(i64, Option<Range<usize>>)> {
     let start = line.iter().position(|b| !b.is_ascii_whitespace())?;
     let rest = &line[start..];
     if rest.first() == Some(&b'{') {
         if let Some(t) = json_field_time(rest, zone) {
-            return Some(t);
+            return Some((t, None));
         }
     }
-    if let Some(t) = leading_epoch(rest) {
-        return Some(t);
+    if let Some((t, n)) = leading_epoch(rest) {
+        return Some((t, Some(start..start + n)));
     }
     // Most stamped lines start with the stamp.
     if start <= LEAD && rest[0].is_ascii_digit() {
-        if let Some((t, _)) = parse_datetime(rest, zone) {
-            return Some(t);
+        if let Some((t, n)) = parse_datetime(rest, zone) {
+            return Some((t, Some(start..start + n)));
         }
     }
     // Else a stamp starts at a digit that starts a run, at most LEAD bytes in, and
@@ -316,8 +323,7 @@ pub fn line_time(line: &[u8], zone: &Zone) -> Option<i64> {
         .filter(|&p| line.get(p + 3) == Some(&b':'))
         .map(|p| p - 13)
         .filter(|&i| line[i].is_ascii_digit() && (i == 0 || !line[i - 1].is_ascii_digit()))
-        .find_map(|i| parse_datetime(&line[i..], zone))
-        .map(|(t, _)| t)
+        .find_map(|i| parse_datetime(&line[i..], zone).map(|(t, n)| (t, Some(i..i + n))))
 }
 
 /// Parses `YYYY-MM-DD[T ]HH:MM:SS[.,frac][Z|±HH:MM|±HHMM|±HH]` (also `/` in the date)
@@ -467,7 +473,8 @@ pub fn epoch_ms(int_part: u64, frac: f64) -> Option<i64> {
 
 /// Parses `1763835151189`, `1763835151.189` at the start of `b` (optionally after `[`,
 /// `ts=` or `time=`), requiring a non-digit after it.
-fn leading_epoch(b: &[u8]) -> Option<i64> {
+/// A leading epoch number, with the bytes it takes.
+fn leading_epoch(b: &[u8]) -> Option<(i64, usize)> {
     let mut i = 0;
     if b.first() == Some(&b'[') {
         i = 1;
@@ -502,7 +509,7 @@ fn leading_epoch(b: &[u8]) -> Option<i64> {
         Some(c) if c.is_ascii_whitespace() || matches!(c, b']' | b'|' | b',' | b':') => {}
         _ => return None,
     }
-    epoch_ms(int, frac)
+    Some((epoch_ms(int, frac)?, i))
 }
 
 /// The time of a JSON log line from a top-level `ts`, `time`, `timestamp` or
@@ -670,7 +677,7 @@ mod tests {
                     return Some(t);
                 }
             }
-            if let Some(t) = leading_epoch(rest) {
+            if let Some((t, _)) = leading_epoch(rest) {
                 return Some(t);
             }
             let lead = &line[..line.len().min(LEAD + 25)];

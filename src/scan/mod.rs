@@ -11,7 +11,7 @@
 use crate::event::{Event, Shape};
 use crate::extract::context::Prefix;
 use crate::extract::{self, line_bounds, Found, RetryMark};
-use crate::time::{line_time, Zone};
+use crate::time::{line_stamp, line_time, Zone};
 pub mod clues;
 pub mod drive;
 pub mod prefilter;
@@ -94,6 +94,16 @@ const MAX_TEXT: usize = 64 * 1024;
 
 /// Scans one chunk (whole lines; a multi-line body never straddles two chunks).
 pub fn scan_chunk(data: &[u8], opts: &ScanOptions) -> ChunkScan {
+    MEMO.with(|memo| {
+        // Not shared with a scan this thread might start inside this one.
+        let mut own = Memo::default();
+        let mut held = memo.try_borrow_mut();
+        let memo = held.as_deref_mut().unwrap_or(&mut own);
+        scan_with(data, opts, memo)
+    })
+}
+
+fn scan_with(data: &[u8], opts: &ScanOptions, memo: &mut Memo) -> ChunkScan {
     let mut st = Chunk {
         data,
         opts,
@@ -103,6 +113,7 @@ pub fn scan_chunk(data: &[u8], opts: &ScanOptions) -> ChunkScan {
         prev_end: 0,
         any: false,
         lines: LineCounter::default(),
+        memo,
     };
     // The closure is all that runs at most hits: kept small, so that rejecting a
     // hit costs a few instructions; a hit worth a look is taken out of line.
@@ -132,7 +143,7 @@ pub fn scan_chunk(data: &[u8], opts: &ScanOptions) -> ChunkScan {
 }
 
 /// A chunk being scanned: what has been found so far, and where.
-struct Chunk<'d, 'o> {
+struct Chunk<'d, 'o, 'm> {
     data: &'d [u8],
     opts: &'o ScanOptions,
     out: ChunkScan,
@@ -144,26 +155,46 @@ struct Chunk<'d, 'o> {
     prev_end: usize,
     any: bool,
     lines: LineCounter,
+    memo: &'m mut Memo,
 }
 
-impl Chunk<'_, '_> {
+impl Chunk<'_, '_, '_> {
     /// Extracts the record around a hit that passed the cheap check, and keeps its
     /// events. Returns where the scan goes on.
     #[inline(never)]
     fn take(&mut self, hit: usize) -> usize {
         let (data, opts) = (self.data, self.opts);
         self.found.clear();
-        // No record starts inside the one handled last: a walk back from a
-        // continuation line stops there (so a long indented block is not walked
-        // again from each of its lines).
-        let end = extract::record_at(data, hit, self.done, &mut self.found);
+        let (ls, le) = line_bounds(data, hit);
+        // A line that is a record on its own is extracted once per text (see
+        // [`Memo`]); others, and lines too long to remember, as they come.
+        let alone = ls >= self.done
+            && le - ls <= MEMO_LINE
+            && !extract::is_continuation(&data[ls..le])
+            && !extract::is_continuation(&data[next_line_start(data, le)..]);
+        let stamp = alone.then(|| line_stamp(&data[ls..le], &opts.zone));
+        let span = match &stamp {
+            Some(Some((_, span))) => span.clone(),
+            Some(None) => Some(0..0),
+            None => None,
+        };
+        let end = match span {
+            Some(span) => self.memo.extract(data, ls, le, span, &mut self.found),
+            // No record starts inside the one handled last: a walk back from a
+            // continuation line stops there (so a long indented block is not
+            // walked again from each of its lines).
+            None => extract::record_at(data, hit, self.done, &mut self.found),
+        };
         self.done = end.max(hit + 1);
         if self.found.is_empty() {
             return self.done;
         }
         let rs = self.found[0].record_start;
         let (rls, rle) = line_bounds(data, rs);
-        let own_ts = line_time(&data[rls..rle], &opts.zone);
+        let own_ts = match stamp {
+            Some(st) if rls == ls => st.map(|(t, _)| t),
+            _ => line_time(&data[rls..rle], &opts.zone),
+        };
         let gap = if own_ts.is_some() {
             Gap::default()
         } else {
@@ -215,6 +246,123 @@ impl Chunk<'_, '_> {
             });
         }
         self.done
+    }
+}
+
+/// Lines longer than this are extracted every time, never remembered.
+const MEMO_LINE: usize = 2048;
+
+/// Texts remembered per thread before the memo starts afresh.
+const MEMO_TEXTS: usize = 4096;
+
+thread_local! {
+    static MEMO: std::cell::RefCell<Memo> = std::cell::RefCell::new(Memo::default());
+}
+
+/// The events of lines that are records on their own, remembered by the line's
+/// text with the digits of its own stamp masked: a bad night repeats the same
+/// error line thousands of times, and each is extracted once.
+///
+/// Extraction never reads a digit of the stamp for its value (the counting rules
+/// look at names, keys and bodies), so two lines alike but for the stamp's digits
+/// give the same events at the same offsets. Only events whose body lies after the
+/// stamp are remembered, so that no code or message can hold any of its digits; a
+/// line whose stamp lies inside its body (a JSON line) is never remembered.
+struct Memo {
+    texts: rustc_hash::FxHashMap<Box<[u8]>, Box<[Kept]>>,
+    key: Vec<u8>,
+    /// Texts kept before starting afresh (0: none, every line is extracted).
+    limit: usize,
+}
+
+impl Default for Memo {
+    fn default() -> Memo {
+        Memo {
+            texts: Default::default(),
+            key: Vec::new(),
+            limit: MEMO_TEXTS,
+        }
+    }
+}
+
+/// One remembered event, its offsets from the line's start.
+struct Kept {
+    code: Box<str>,
+    message: Box<str>,
+    shape: Shape,
+    partial: bool,
+    caused_by: bool,
+    gave_up: RetryMark,
+    at: usize,
+    body: (usize, usize),
+}
+
+impl Memo {
+    /// The events of the line `ls..le` (a record on its own) into `out`, from
+    /// memory or extracted; `span` is its stamp's place (`0..0`: no stamp). Returns
+    /// where the record ends, as [`extract::record_at`] does.
+    fn extract(
+        &mut self,
+        data: &[u8],
+        ls: usize,
+        le: usize,
+        span: Range<usize>,
+        out: &mut Vec<Found>,
+    ) -> usize {
+        let line = &data[ls..le];
+        self.key.clear();
+        // The stamp's place is part of the key: lines with stamps of other forms
+        // never meet.
+        self.key
+            .extend_from_slice(&(span.start as u32).to_le_bytes());
+        self.key.extend_from_slice(&(span.end as u32).to_le_bytes());
+        self.key.extend_from_slice(line);
+        let off = 8;
+        for b in &mut self.key[off + span.start..off + span.end] {
+            if b.is_ascii_digit() {
+                *b = b'0';
+            }
+        }
+        if let Some(kept) = self.texts.get(&self.key[..]) {
+            out.extend(kept.iter().map(|k| Found {
+                code: k.code.to_string(),
+                message: k.message.to_string(),
+                shape: k.shape,
+                partial: k.partial,
+                at: ls + k.at,
+                record_start: ls,
+                body: (ls + k.body.0, ls + k.body.1),
+                caused_by: k.caused_by,
+                gave_up: k.gave_up,
+            }));
+            return le;
+        }
+        let before = out.len();
+        let end = extract::record_at(data, ls, ls, out);
+        let found = &out[before..];
+        let after_stamp = |f: &Found| f.body.0 >= ls + span.end && f.at >= ls + span.end;
+        let one_line = end == le && found.iter().all(|f| f.record_start == ls && f.body.1 <= le);
+        let safe = span.is_empty() || !found.is_empty() && found.iter().all(after_stamp);
+        if one_line && safe && self.limit > 0 {
+            if self.texts.len() >= self.limit {
+                self.texts.clear();
+            }
+            let kept = found
+                .iter()
+                .map(|f| Kept {
+                    code: f.code.as_str().into(),
+                    message: f.message.as_str().into(),
+                    shape: f.shape,
+                    partial: f.partial,
+                    caused_by: f.caused_by,
+                    gave_up: f.gave_up,
+                    at: f.at - ls,
+                    body: (f.body.0 - ls, f.body.1 - ls),
+                })
+                .collect();
+            self.texts.insert(self.key.as_slice().into(), kept);
+        }
+        end
     }
 }
 
@@ -571,6 +719,100 @@ mod tests {
             start = c;
         }
         events
+    }
+
+    /// Events of a scan as plain values, to compare scans.
+    fn plain(c: &ChunkScan) -> Vec<String> {
+        c.events
+            .iter()
+            .map(|e| {
+                let mut e = e.clone();
+                let (code, message) = (e.code.clone(), e.message.clone());
+                e.code = 0..0;
+                e.message = 0..0;
+                format!("{} {} {e:?}", &c.strings[code], &c.strings[message])
+            })
+            .collect()
+    }
+
+    #[test]
+    fn remembered_lines_give_what_extraction_gives() {
+        // Lines alike but for their stamps (of every form), and lines whose code,
+        // message or body holds digits like a stamp's, scanned twice over (so that
+        // the second pass is served from memory) against a scan that remembers
+        // nothing; also the real logs and the fixtures.
+        let mut text = String::new();
+        let lines = [
+            "{S} - bot - ERROR - create_order failed: okx {\"code\":\"50102\",\"data\":[],\"msg\":\"Timestamp request expired\"}",
+            "{S} ERROR 50102: Timestamp request expired at {S}",
+            "{S} okx {\"code\":\"51008\",\"msg\":\"Order failed at {S}\"}",
+            "{\"ts\":\"{S}\",\"error\":\"okx {\\\"code\\\":\\\"50011\\\",\\\"msg\\\":\\\"x\\\"}\"}",
+            "{\"code\":\"50011\",\"msg\":\"Too Many Requests\",\"ts\":\"{S}\"}",
+            "[{E}] okx {\"code\":\"50113\",\"msg\":\"Invalid Sign\"}",
+            "{E} okx {'code': '51004', 'msg': 'at {E}'}",
+            "ccxt.base.errors.InvalidNonce: okx {\"msg\":\"Timestamp request expired\",\"code\":\"50102\"}",
+            "freqtrade_1  | {S} - x - WARNING - okx {\"code\":\"1\",\"data\":[{\"sCode\":\"51006\",\"sMsg\":\"p\"}],\"msg\":\"\"}",
+            "{S} binance {\"code\":-2011,\"msg\":\"Unknown order sent.\"}",
+            "{S} okx API Request Error(code=50011): Too Many Requests",
+            "{S} okx {\"code\":\"50102\",",
+            "okx: {S} code=50011",
+            "{S} okx {\"code\":\"50102\",\n  \"msg\":\"x\"}",
+        ];
+        for k in 0..40u32 {
+            for l in lines {
+                let stamp = format!(
+                    "2026-11-{:02} {:02}:{:02}:{:02},{:03}",
+                    20 + k % 3,
+                    k % 24,
+                    k % 60,
+                    (k * 7) % 60,
+                    k * 13
+                );
+                let epoch = format!("{}", 1_795_370_000_000u64 + u64::from(k) * 977);
+                text.push_str(&l.replace("{S}", &stamp).replace("{E}", &epoch));
+                text.push('\n');
+            }
+        }
+        let mut corpora = vec![text.into_bytes()];
+        for dir in ["../shared/real-logs", "fixtures/sample-night"] {
+            let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(dir);
+            let mut paths: Vec<_> = std::fs::read_dir(&dir)
+                .unwrap()
+                .flatten()
+                .map(|e| e.path())
+                .collect();
+            paths.sort();
+            for p in paths
+                .iter()
+                .filter(|p| p.extension().is_some_and(|x| x == "log"))
+            {
+                corpora.push(std::fs::read(p).unwrap());
+            }
+        }
+        let mut checked = 0;
+        for data in &corpora {
+            let mut memo = Memo::default();
+            let fresh = plain(&scan_with(
+                data,
+                &opts(),
+                &mut Memo {
+                    limit: 0,
+                    ..Memo::default()
+                },
+            ));
+            let first = plain(&scan_with(data, &opts(), &mut memo));
+            let again = plain(&scan_with(data, &opts(), &mut memo));
+            assert_eq!(first, fresh);
+            assert_eq!(again, fresh);
+            checked += fresh.len();
+            if checked == fresh.len() {
+                // The made-up lines: each kind remembered once whatever its stamp,
+                // but the two whose bodies repeat the stamp (once per line).
+                let n = memo.texts.len();
+                assert!(n > 2 * 40 && n < 2 * 40 + lines.len(), "{n}");
+            }
+        }
+        assert!(checked > 400, "{checked}");
     }
 
     const TRACE: &str = "2026-11-22 10:00:00,000 - bot - ERROR - fetch failed\n\
