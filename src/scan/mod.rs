@@ -178,18 +178,25 @@ impl Chunk<'_, '_, '_> {
             Some(None) => Some(0..0),
             None => None,
         };
-        let end = match span {
-            Some(span) => self.memo.extract(data, ls, le, span, &mut self.found),
+        let (end, kept) = match span {
+            Some(span) => match self.memo.extract(data, ls, le, span, &mut self.found) {
+                Ok(kept) => (le, Some(kept)),
+                Err(end) => (end, None),
+            },
             // No record starts inside the one handled last: a walk back from a
             // continuation line stops there (so a long indented block is not
             // walked again from each of its lines).
-            None => extract::record_at(data, hit, self.done, &mut self.found),
+            None => (
+                extract::record_at(data, hit, self.done, &mut self.found),
+                None,
+            ),
         };
         self.done = end.max(hit + 1);
-        if self.found.is_empty() {
-            return self.done;
-        }
-        let rs = self.found[0].record_start;
+        let rs = match (&kept, self.found.first()) {
+            (Some(k), _) if !k.is_empty() => ls,
+            (None, Some(f)) => f.record_start,
+            _ => return self.done,
+        };
         let (rls, rle) = line_bounds(data, rs);
         let own_ts = match stamp {
             Some(st) if rls == ls => st.map(|(t, _)| t),
@@ -212,41 +219,121 @@ impl Chunk<'_, '_, '_> {
             // room for many instead of growing (and copying) from four.
             self.out.events.reserve(EVENTS_AT_FIRST);
         }
-        for (k, f) in self.found.drain(..).enumerate() {
-            let strings = &mut self.out.strings;
-            let mut keep = |s: &str| {
-                strings.push_str(s);
-                strings.len() - s.len()..strings.len()
-            };
-            let (code, message) = (keep(&f.code), keep(&f.message));
-            let line_in_chunk = if opts.count_lines {
-                self.lines.upto(data, f.at)
-            } else {
-                0
-            };
-            let (text, span) = if opts.keep_text {
-                keep_text(data, &f)
-            } else {
-                (None, None)
-            };
-            self.out.events.push(RawEvent {
-                code,
-                message,
-                shape: f.shape,
-                partial: f.partial,
-                caused_by: f.caused_by,
-                gave_up: f.gave_up,
-                line_in_chunk,
-                own_ts,
-                gap,
-                same_record: k > 0,
-                adjacent,
-                text,
-                span,
-            });
+        let record = Record {
+            own_ts,
+            gap,
+            adjacent,
+        };
+        match kept {
+            Some(kept) => {
+                for (k, v) in kept.iter().enumerate() {
+                    let view = v.view(ls);
+                    push_event(
+                        &mut self.out,
+                        &mut self.lines,
+                        data,
+                        opts,
+                        &view,
+                        &record,
+                        k,
+                    );
+                }
+            }
+            None => {
+                for (k, f) in self.found.iter().enumerate() {
+                    let view = View::of(f);
+                    push_event(
+                        &mut self.out,
+                        &mut self.lines,
+                        data,
+                        opts,
+                        &view,
+                        &record,
+                        k,
+                    );
+                }
+            }
         }
         self.done
     }
+}
+
+/// What an event's record says of its place: its line's own stamp, what lies
+/// between it and the event before, and whether it follows that event's record.
+struct Record {
+    own_ts: Option<i64>,
+    gap: Gap,
+    adjacent: Option<bool>,
+}
+
+/// An event as the extractor found it or the memo kept it, its offsets in the chunk.
+struct View<'a> {
+    code: &'a str,
+    message: &'a str,
+    shape: Shape,
+    partial: bool,
+    caused_by: bool,
+    gave_up: RetryMark,
+    at: usize,
+    body: (usize, usize),
+}
+
+impl View<'_> {
+    fn of(f: &Found) -> View<'_> {
+        View {
+            code: &f.code,
+            message: &f.message,
+            shape: f.shape,
+            partial: f.partial,
+            caused_by: f.caused_by,
+            gave_up: f.gave_up,
+            at: f.at,
+            body: f.body,
+        }
+    }
+}
+
+/// Adds the `k`-th event of a record to the chunk's events.
+fn push_event(
+    out: &mut ChunkScan,
+    lines: &mut LineCounter,
+    data: &[u8],
+    opts: &ScanOptions,
+    v: &View,
+    r: &Record,
+    k: usize,
+) {
+    let strings = &mut out.strings;
+    let mut keep = |s: &str| {
+        strings.push_str(s);
+        strings.len() - s.len()..strings.len()
+    };
+    let (code, message) = (keep(v.code), keep(v.message));
+    let line_in_chunk = if opts.count_lines {
+        lines.upto(data, v.at)
+    } else {
+        0
+    };
+    let (text, span) = if opts.keep_text {
+        keep_text(data, v.at, v.body)
+    } else {
+        (None, None)
+    };
+    out.events.push(RawEvent {
+        code,
+        message,
+        shape: v.shape,
+        partial: v.partial,
+        caused_by: v.caused_by,
+        gave_up: v.gave_up,
+        line_in_chunk,
+        own_ts: r.own_ts,
+        gap: r.gap,
+        same_record: k > 0,
+        adjacent: r.adjacent,
+        text,
+        span,
+    });
 }
 
 /// Lines longer than this are extracted every time, never remembered.
@@ -269,7 +356,9 @@ thread_local! {
 /// stamp are remembered, so that no code or message can hold any of its digits; a
 /// line whose stamp lies inside its body (a JSON line) is never remembered.
 struct Memo {
-    texts: rustc_hash::FxHashMap<Box<[u8]>, Box<[Kept]>>,
+    /// Each remembered text, with where its events are in `kept`.
+    texts: rustc_hash::FxHashMap<Box<[u8]>, usize>,
+    kept: Vec<Box<[Kept]>>,
     key: Vec<u8>,
     /// Texts kept before starting afresh (0: none, every line is extracted).
     limit: usize,
@@ -279,6 +368,7 @@ impl Default for Memo {
     fn default() -> Memo {
         Memo {
             texts: Default::default(),
+            kept: Vec::new(),
             key: Vec::new(),
             limit: MEMO_TEXTS,
         }
@@ -297,10 +387,26 @@ struct Kept {
     body: (usize, usize),
 }
 
+impl Kept {
+    fn view(&self, ls: usize) -> View<'_> {
+        View {
+            code: &self.code,
+            message: &self.message,
+            shape: self.shape,
+            partial: self.partial,
+            caused_by: self.caused_by,
+            gave_up: self.gave_up,
+            at: ls + self.at,
+            body: (ls + self.body.0, ls + self.body.1),
+        }
+    }
+}
+
 impl Memo {
-    /// The events of the line `ls..le` (a record on its own) into `out`, from
-    /// memory or extracted; `span` is its stamp's place (`0..0`: no stamp). Returns
-    /// where the record ends, as [`extract::record_at`] does.
+    /// The events of the line `ls..le` (a record on its own): remembered ones, or
+    /// else extracted into `out` (and remembered when safe); `span` is its stamp's
+    /// place (`0..0`: no stamp). An extraction returns where the record ends, as
+    /// [`extract::record_at`] does.
     fn extract(
         &mut self,
         data: &[u8],
@@ -308,7 +414,7 @@ impl Memo {
         le: usize,
         span: Range<usize>,
         out: &mut Vec<Found>,
-    ) -> usize {
+    ) -> Result<&[Kept], usize> {
         let line = &data[ls..le];
         self.key.clear();
         // The stamp's place is part of the key: lines with stamps of other forms
@@ -323,19 +429,8 @@ impl Memo {
                 *b = b'0';
             }
         }
-        if let Some(kept) = self.texts.get(&self.key[..]) {
-            out.extend(kept.iter().map(|k| Found {
-                code: k.code.to_string(),
-                message: k.message.to_string(),
-                shape: k.shape,
-                partial: k.partial,
-                at: ls + k.at,
-                record_start: ls,
-                body: (ls + k.body.0, ls + k.body.1),
-                caused_by: k.caused_by,
-                gave_up: k.gave_up,
-            }));
-            return le;
+        if let Some(&i) = self.texts.get(&self.key[..]) {
+            return Ok(&self.kept[i]);
         }
         let before = out.len();
         let end = extract::record_at(data, ls, ls, out);
@@ -346,6 +441,7 @@ impl Memo {
         if one_line && safe && self.limit > 0 {
             if self.texts.len() >= self.limit {
                 self.texts.clear();
+                self.kept.clear();
             }
             let kept = found
                 .iter()
@@ -360,9 +456,11 @@ impl Memo {
                     body: (f.body.0 - ls, f.body.1 - ls),
                 })
                 .collect();
-            self.texts.insert(self.key.as_slice().into(), kept);
+            self.texts
+                .insert(self.key.as_slice().into(), self.kept.len());
+            self.kept.push(kept);
         }
-        end
+        Err(end)
     }
 }
 
@@ -542,8 +640,13 @@ fn walk_back(data: &[u8], from: usize, floor: usize, zone: &Zone) -> Gap {
     let mut pos = from;
     let mut frame = false;
     while pos > floor {
-        let (ps, pe) = line_bounds(data, pos - 1);
-        let ps = ps.max(floor);
+        // `pos` starts a line (or ends the data): the line above ends at the
+        // newline before it (or at `pos`, when the data has no last newline).
+        let mut pe = if data[pos - 1] == b'\n' { pos - 1 } else { pos };
+        let ps = memchr::memrchr(b'\n', &data[floor..pe]).map_or(floor, |p| floor + p + 1);
+        if pe > ps && data[pe - 1] == b'\r' {
+            pe -= 1;
+        }
         let line = &data[ps..pe];
         if let Some(ts) = line_time(line, zone) {
             return Gap {
@@ -578,13 +681,17 @@ fn is_frame(line: &[u8]) -> bool {
     MARKS.iter().any(|m| t.starts_with(m)) || t.starts_with(b"...") && line.len() < 64
 }
 
-fn keep_text(data: &[u8], f: &Found) -> (Option<String>, Option<(usize, usize)>) {
-    let (ls, le) = line_bounds(data, f.at.min(data.len().saturating_sub(1)));
+fn keep_text(
+    data: &[u8],
+    at: usize,
+    body: (usize, usize),
+) -> (Option<String>, Option<(usize, usize)>) {
+    let (ls, le) = line_bounds(data, at.min(data.len().saturating_sub(1)));
     let le = le.min(ls + MAX_TEXT);
     let text = String::from_utf8_lossy(&data[ls..le]).into_owned();
-    let span = (f.body.0 >= ls && f.body.0 < le).then(|| {
-        let s = f.body.0 - ls;
-        let e = f.body.1.min(le).saturating_sub(ls);
+    let span = (body.0 >= ls && body.0 < le).then(|| {
+        let s = body.0 - ls;
+        let e = body.1.min(le).saturating_sub(ls);
         (s, e.max(s))
     });
     // Offsets must fall on char boundaries of the lossy text: recompute on it.
