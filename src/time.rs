@@ -289,26 +289,36 @@ const LEAD: usize = 40;
 
 /// The log line's own timestamp, if it has one.
 pub fn line_time(line: &[u8], zone: &Zone) -> Option<i64> {
-    line_stamp(line, zone).map(|(t, _)| t)
+    line_stamp(line, zone).map(|s| s.ms)
 }
 
-/// [`line_time`], with where the stamp lies on the line: `None` for a field of a
-/// JSON line (the stamp then lies inside the line's body).
-pub fn line_stamp(line: &[u8], zone: &Zone) -> Option<(i64, Option<Range<usize>>)> {
+/// A line's own timestamp and where it lies on the line.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Stamp {
+    pub ms: i64,
+    pub span: Range<usize>,
+    /// A field of a JSON line (`{"ts":"...",...}`): the stamp lies inside the
+    /// line's body.
+    pub field: bool,
+}
+
+/// [`line_time`], with where the stamp lies on the line.
+pub fn line_stamp(line: &[u8], zone: &Zone) -> Option<Stamp> {
+    let stamp = |ms, span: Range<usize>, field| Stamp { ms, span, field };
     let start = line.iter().position(|b| !b.is_ascii_whitespace())?;
     let rest = &line[start..];
     if rest.first() == Some(&b'{') {
-        if let Some(t) = json_field_time(rest, zone) {
-            return Some((t, None));
+        if let Some((t, r)) = json_field_time(rest, zone) {
+            return Some(stamp(t, start + r.start..start + r.end, true));
         }
     }
     if let Some((t, n)) = leading_epoch(rest) {
-        return Some((t, Some(start..start + n)));
+        return Some(stamp(t, start..start + n, false));
     }
     // Most stamped lines start with the stamp.
     if start <= LEAD && rest[0].is_ascii_digit() {
         if let Some((t, n)) = parse_datetime(rest, zone) {
-            return Some((t, Some(start..start + n)));
+            return Some(stamp(t, start..start + n, false));
         }
     }
     // Else a stamp starts at a digit that starts a run, at most LEAD bytes in, and
@@ -323,7 +333,7 @@ pub fn line_stamp(line: &[u8], zone: &Zone) -> Option<(i64, Option<Range<usize>>
         .filter(|&p| line.get(p + 3) == Some(&b':'))
         .map(|p| p - 13)
         .filter(|&i| line[i].is_ascii_digit() && (i == 0 || !line[i - 1].is_ascii_digit()))
-        .find_map(|i| parse_datetime(&line[i..], zone).map(|(t, n)| (t, Some(i..i + n))))
+        .find_map(|i| parse_datetime(&line[i..], zone).map(|(t, n)| stamp(t, i..i + n, false)))
 }
 
 /// Parses `YYYY-MM-DD[T ]HH:MM:SS[.,frac][Z|±HH:MM|±HHMM|±HH]` (also `/` in the date)
@@ -510,7 +520,8 @@ fn leading_epoch(b: &[u8]) -> Option<(i64, usize)> {
 
 /// The time of a JSON log line from a top-level `ts`, `time`, `timestamp` or
 /// `@timestamp` field (string date or epoch number).
-fn json_field_time(line: &[u8], zone: &Zone) -> Option<i64> {
+/// The time in a JSON line's `ts`-like field, with where its value lies.
+fn json_field_time(line: &[u8], zone: &Zone) -> Option<(i64, Range<usize>)> {
     const KEYS: [&[u8]; 4] = [b"ts", b"time", b"timestamp", b"@timestamp"];
     let mut depth = 0i32;
     let mut i = 0;
@@ -544,18 +555,18 @@ fn json_field_time(line: &[u8], zone: &Zone) -> Option<i64> {
                         k += 1;
                     }
                     if line.get(k) == Some(&b'"') {
-                        if let Some((t, _)) = parse_datetime(&line[k + 1..], zone) {
-                            return Some(t);
+                        if let Some((t, n)) = parse_datetime(&line[k + 1..], zone) {
+                            return Some((t, k + 1..k + 1 + n));
                         }
                         let v = &line[k + 1..];
                         let end = v.iter().position(|&c| c == b'"').unwrap_or(0);
-                        return number_time(&v[..end]);
+                        return Some((number_time(&v[..end])?, k + 1..k + 1 + end));
                     }
                     let end = line[k..]
                         .iter()
                         .position(|c| !(c.is_ascii_digit() || *c == b'.'))
                         .map_or(line.len(), |p| k + p);
-                    return number_time(&line[k..end]);
+                    return Some((number_time(&line[k..end])?, k..end));
                 }
                 continue;
             }
@@ -669,7 +680,7 @@ mod tests {
             let start = line.iter().position(|b| !b.is_ascii_whitespace())?;
             let rest = &line[start..];
             if rest[0] == b'{' {
-                if let Some(t) = json_field_time(rest, zone) {
+                if let Some((t, _)) = json_field_time(rest, zone) {
                     return Some(t);
                 }
             }
@@ -720,6 +731,19 @@ mod tests {
                 plain(line.as_bytes(), &Zone::Utc),
                 "{line:?}"
             );
+            // The stamp's place holds it: its first byte starts a digit run (or
+            // the `[` of an epoch) and it ends on the line.
+            if let Some(st) = line_stamp(line.as_bytes(), &Zone::Utc) {
+                let b = line.as_bytes();
+                assert!(
+                    st.span.end <= b.len() && st.span.start < st.span.end,
+                    "{line:?}"
+                );
+                assert!(
+                    b[st.span.start].is_ascii_digit() || b[st.span.start] == b'[',
+                    "{line:?}"
+                );
+            }
         }
     }
 

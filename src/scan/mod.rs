@@ -11,7 +11,7 @@
 use crate::event::{Event, Shape};
 use crate::extract::context::Prefix;
 use crate::extract::{self, line_bounds, Found, RetryMark};
-use crate::time::{line_stamp, line_time, Zone};
+use crate::time::{line_stamp, line_time, Stamp, Zone};
 pub mod clues;
 pub mod drive;
 pub mod prefilter;
@@ -173,13 +173,11 @@ impl Chunk<'_, '_, '_> {
             && !extract::is_continuation(&data[ls..le])
             && !extract::is_continuation(&data[next_line_start(data, le)..]);
         let stamp = alone.then(|| line_stamp(&data[ls..le], &opts.zone));
-        let span = match &stamp {
-            Some(Some((_, span))) => span.clone(),
-            Some(None) => Some(0..0),
-            None => None,
-        };
-        let (end, kept) = match span {
-            Some(span) => match self.memo.extract(data, ls, le, span, &mut self.found) {
+        let (end, kept) = match &stamp {
+            Some(st) => match self
+                .memo
+                .extract(data, ls, le, st.as_ref(), &mut self.found)
+            {
                 Ok(kept) => (le, Some(kept)),
                 Err(end) => (end, None),
             },
@@ -199,7 +197,7 @@ impl Chunk<'_, '_, '_> {
         };
         let (rls, rle) = line_bounds(data, rs);
         let own_ts = match stamp {
-            Some(st) if rls == ls => st.map(|(t, _)| t),
+            Some(st) if rls == ls => st.map(|s| s.ms),
             _ => line_time(&data[rls..rle], &opts.zone),
         };
         let gap = if own_ts.is_some() {
@@ -353,8 +351,9 @@ thread_local! {
 /// Extraction never reads a digit of the stamp for its value (the counting rules
 /// look at names, keys and bodies), so two lines alike but for the stamp's digits
 /// give the same events at the same offsets. Only events whose body lies after the
-/// stamp are remembered, so that no code or message can hold any of its digits; a
-/// line whose stamp lies inside its body (a JSON line) is never remembered.
+/// stamp are remembered, so that no code or message can hold any of its digits;
+/// for a JSON line, whose stamp is a field of its body, only events read from the
+/// body's keys (no exception text, no cut body read by pattern).
 struct Memo {
     /// Each remembered text, with where its events are in `kept`.
     texts: rustc_hash::FxHashMap<Box<[u8]>, usize>,
@@ -403,27 +402,29 @@ impl Kept {
 }
 
 impl Memo {
-    /// The events of the line `ls..le` (a record on its own): remembered ones, or
-    /// else extracted into `out` (and remembered when safe); `span` is its stamp's
-    /// place (`0..0`: no stamp). An extraction returns where the record ends, as
+    /// The events of the line `ls..le` (a record on its own), with its own
+    /// `stamp`: remembered ones, or else extracted into `out` (and remembered when
+    /// safe). An extraction returns where the record ends, as
     /// [`extract::record_at`] does.
     fn extract(
         &mut self,
         data: &[u8],
         ls: usize,
         le: usize,
-        span: Range<usize>,
+        stamp: Option<&Stamp>,
         out: &mut Vec<Found>,
     ) -> Result<&[Kept], usize> {
         let line = &data[ls..le];
+        let span = stamp.map_or(0..0, |s| s.span.clone());
         self.key.clear();
-        // The stamp's place is part of the key: lines with stamps of other forms
-        // never meet.
+        // The stamp's place and form are part of the key: lines with stamps of
+        // other forms never meet.
         self.key
             .extend_from_slice(&(span.start as u32).to_le_bytes());
         self.key.extend_from_slice(&(span.end as u32).to_le_bytes());
+        self.key.push(u8::from(stamp.is_some_and(|s| s.field)));
+        let off = self.key.len();
         self.key.extend_from_slice(line);
-        let off = 8;
         for b in &mut self.key[off + span.start..off + span.end] {
             if b.is_ascii_digit() {
                 *b = b'0';
@@ -435,9 +436,23 @@ impl Memo {
         let before = out.len();
         let end = extract::record_at(data, ls, ls, out);
         let found = &out[before..];
-        let after_stamp = |f: &Found| f.body.0 >= ls + span.end && f.at >= ls + span.end;
         let one_line = end == le && found.iter().all(|f| f.record_start == ls && f.body.1 <= le);
-        let safe = span.is_empty() || !found.is_empty() && found.iter().all(after_stamp);
+        let safe = match stamp {
+            None => true,
+            // A stamp in a field of the body: the counting rules read no such
+            // field (a `ts` is no code or message key, and holds no body), and
+            // only events read from keys are remembered.
+            Some(s) if s.field => {
+                !found.is_empty()
+                    && found
+                        .iter()
+                        .all(|f| f.shape != Shape::Exception && !f.partial)
+            }
+            Some(s) => {
+                let after = |f: &Found| f.body.0 >= ls + s.span.end && f.at >= ls + s.span.end;
+                !found.is_empty() && found.iter().all(after)
+            }
+        };
         if one_line && safe && self.limit > 0 {
             if self.texts.len() >= self.limit {
                 self.texts.clear();
@@ -863,6 +878,7 @@ mod tests {
             "{S} okx API Request Error(code=50011): Too Many Requests",
             "{S} okx {\"code\":\"50102\",",
             "okx: {S} code=50011",
+            "{\"ts\":\"{S}\",\"logger\":\"okx\",\"body\":{\"code\":\"50102\",",
             "{S} okx {\"code\":\"50102\",\n  \"msg\":\"x\"}",
         ];
         for k in 0..40u32 {
