@@ -758,6 +758,9 @@ impl Merger {
         let found = std::mem::take(&mut chunk.clues);
         clues::locate(&mut self.clues, found, self.source, base, self.last_ts);
         let strings = &chunk.strings;
+        // The event before, while it is one of this chunk's: borrowed, and copied
+        // into `prev` only when the chunk is done.
+        let mut last: Option<(&str, &str)> = None;
         for ev in std::mem::take(&mut chunk.events) {
             let (code, message) = (&strings[ev.code], &strings[ev.message]);
             let time = ev.own_ts.or(ev.gap.ts).or(self.last_ts);
@@ -765,10 +768,13 @@ impl Merger {
                 ev.own_ts.is_some() || ev.gap.ts.is_some() || ev.gap.open && self.ts_since_prev;
             let frame_between =
                 ev.gap.frame || ev.gap.open && self.frame_since_prev || ev.caused_by;
-            let same = self
-                .prev
-                .as_ref()
-                .is_some_and(|(c, m)| c == code && m == message);
+            let same = match last {
+                Some((c, m)) => c == code && m == message,
+                None => self
+                    .prev
+                    .as_ref()
+                    .is_some_and(|(c, m)| c == code && m == message),
+            };
             // After a retry loop gave up, a line outside the loop repeating the body
             // is the same failure logged again by the caller.
             let adjacent = ev.adjacent.unwrap_or(self.prev_at_end);
@@ -782,12 +788,7 @@ impl Merger {
                 self.echoes += 1;
                 continue;
             }
-            // The previous key's buffers are reused: no allocation per event.
-            let (c, m) = self.prev.get_or_insert_default();
-            c.clear();
-            c.push_str(code);
-            m.clear();
-            m.push_str(message);
+            last = Some((code, message));
             emit(Event {
                 source: self.source,
                 line: if self.count_lines {
@@ -803,6 +804,14 @@ impl Merger {
                 text: ev.text,
                 span: ev.span,
             });
+        }
+        if let Some((code, message)) = last {
+            // The buffers are reused: no allocation per chunk.
+            let (c, m) = self.prev.get_or_insert_default();
+            c.clear();
+            c.push_str(code);
+            m.clear();
+            m.push_str(message);
         }
         if let Some(ts) = chunk.tail.ts {
             self.last_ts = Some(ts);
