@@ -121,13 +121,13 @@ mod avx2 {
                        // literal starts, which is most of them.
         while i + 32 + READ <= data.len() {
             // SAFETY: i + 32 + READ <= data.len(), and the caller checked AVX2.
+            // A block starts at `at` or after it (see the end of the loop): no
+            // position before `at` is in it.
+            debug_assert!(at <= i);
             let mut mask = unsafe {
                 let p = data.as_ptr().add(i);
                 u64::from(candidates(p)) | u64::from(candidates(p.add(32))) << 32
             };
-            if at > i {
-                mask &= !0u64 << (at - i); // at - i < 64: blocks start at `at` or before
-            }
             while mask != 0 {
                 let p = i + mask.trailing_zeros() as usize;
                 mask &= mask - 1;
