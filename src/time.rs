@@ -336,6 +336,12 @@ pub fn line_stamp(line: &[u8], zone: &Zone) -> Option<Stamp> {
         .find_map(|i| parse_datetime(&line[i..], zone).map(|(t, n)| stamp(t, i..i + n, false)))
 }
 
+thread_local! {
+    /// The first 16 bytes of the last stamp read (`YYYY-MM-DD HH:MM`), valid, and
+    /// its minute as wall-clock ms.
+    static MINUTE: std::cell::Cell<([u8; 16], i64)> = const { std::cell::Cell::new(([0; 16], 0)) };
+}
+
 /// Parses `YYYY-MM-DD[T ]HH:MM:SS[.,frac][Z|±HH:MM|±HHMM|±HH]` (also `/` in the date)
 /// at the start of `b`. Returns the instant and the bytes used.
 pub fn parse_datetime(b: &[u8], zone: &Zone) -> Option<(i64, usize)> {
@@ -354,12 +360,7 @@ pub fn parse_datetime(b: &[u8], zone: &Zone) -> Option<(i64, usize)> {
         (d <= 9).then_some(u32::from(d))
     };
     let two = |i: usize| Some(n(i)? * 10 + n(i + 1)?);
-    let year = two(0)? * 100 + two(2)?;
-    let (month, day) = (two(5)?, two(8)?);
-    let (hour, minute, second) = (two(11)?, two(14)?, two(17)?);
-    if !(1990..=2100).contains(&year) {
-        return None;
-    }
+    let second = two(17)?;
     // A fraction of any length; its first three digits are the milliseconds.
     let mut i = 19;
     let mut millis: u32 = 0;
@@ -372,17 +373,29 @@ pub fn parse_datetime(b: &[u8], zone: &Zone) -> Option<(i64, usize)> {
             i += 1;
         }
     }
-    // The wall-clock time in ms, by arithmetic (chrono's checked constructors cost
-    // several times this, at every event's line).
-    if hour > 23 || minute > 59 || !(1..=12).contains(&month) || day < 1 {
-        return None;
-    }
-    if day > days_in_month(year, month) {
-        return None;
-    }
-    let wall = days_from_civil(year, month, day) * 86_400_000
-        + i64::from(hour * 3_600_000 + minute * 60_000 + second.min(59) * 1000)
-        + i64::from(millis);
+    // The date to the minute, as the last stamp read on this thread had it (lines
+    // come minutes at a time), or read and checked.
+    let head: [u8; 16] = h[..16].try_into().expect("16 of 19 bytes");
+    let minute_start = match MINUTE.get() {
+        (last, ms) if last == head => ms,
+        _ => {
+            let year = two(0)? * 100 + two(2)?;
+            let (month, day) = (two(5)?, two(8)?);
+            let (hour, minute) = (two(11)?, two(14)?);
+            if !(1990..=2100).contains(&year) || hour > 23 || minute > 59 {
+                return None;
+            }
+            if !(1..=12).contains(&month) || day < 1 || day > days_in_month(year, month) {
+                return None;
+            }
+            // By arithmetic: chrono's checked constructors cost several times this.
+            let ms = days_from_civil(year, month, day) * 86_400_000
+                + i64::from(hour * 3_600_000 + minute * 60_000);
+            MINUTE.set((head, ms));
+            ms
+        }
+    };
+    let wall = minute_start + i64::from(second.min(59) * 1000 + millis);
     // Zone: Z, +HH:MM, +HHMM, +HH, or " UTC".
     let tail = &b[i..];
     if tail.first() == Some(&b'Z') {
@@ -771,6 +784,14 @@ mod tests {
                 .map(|t| t.and_utc().timestamp_millis());
             let got = parse_datetime(text.as_bytes(), &Zone::Utc).map(|(t, _)| t);
             assert_eq!(got, want, "{text}");
+            // The same minute again, other seconds: read from the minute remembered.
+            let s2 = (s + 7) % 62;
+            let again = format!("{}{s2:02}.5", &text[..17]);
+            let want = NaiveDate::from_ymd_opt(y as i32, mo, d)
+                .and_then(|date| date.and_hms_milli_opt(h, mi, s2.min(59), 500))
+                .map(|t| t.and_utc().timestamp_millis());
+            let got = parse_datetime(again.as_bytes(), &Zone::Utc).map(|(t, _)| t);
+            assert_eq!(got, want, "{again} after {text}");
         }
     }
 
