@@ -214,8 +214,10 @@ impl Chunk<'_, '_, '_> {
         self.prev_end = next_line_start(data, end);
         if self.out.events.capacity() == 0 {
             // Events come by the hundred per chunk, and each is large: start with
-            // room for many instead of growing (and copying) from four.
+            // room for many instead of growing (and copying) from four; so do
+            // their codes and messages (about 40 bytes an event).
             self.out.events.reserve(EVENTS_AT_FIRST);
+            self.out.strings.reserve(EVENTS_AT_FIRST * 64);
         }
         let record = Record {
             own_ts,
