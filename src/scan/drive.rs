@@ -192,9 +192,11 @@ fn scan_path(
                     }
                     Err(_) => match rayon::yield_local() {
                         Some(rayon::Yield::Executed) => {}
-                        // Nothing to run here: the next chunk is being scanned.
+                        // Nothing to run here: the chunks not in yet are being
+                        // scanned by other threads (only this thread adds to its
+                        // queue), so sleep until one comes in.
                         _ => {
-                            if let Ok((k, done)) = rx.recv_timeout(WAIT) {
+                            if let Ok((k, done)) = rx.recv() {
                                 ready.insert(k, done);
                             }
                         }
@@ -206,9 +208,6 @@ fn scan_path(
         Ok(())
     })
 }
-
-/// How long the merging thread sleeps at a time when it has nothing to run.
-const WAIT: std::time::Duration = std::time::Duration::from_micros(200);
 
 fn window_size() -> usize {
     (rayon::current_num_threads() * 4).max(2)
