@@ -224,35 +224,18 @@ impl Chunk<'_, '_, '_> {
             gap,
             adjacent,
         };
+        let (out, lines) = (&mut self.out, &mut self.lines);
+        let mut push = |k: usize, view: View| push_event(out, lines, data, opts, &view, &record, k);
         match kept {
-            Some(kept) => {
-                for (k, v) in kept.iter().enumerate() {
-                    let view = v.view(ls);
-                    push_event(
-                        &mut self.out,
-                        &mut self.lines,
-                        data,
-                        opts,
-                        &view,
-                        &record,
-                        k,
-                    );
-                }
-            }
-            None => {
-                for (k, f) in self.found.iter().enumerate() {
-                    let view = View::of(f);
-                    push_event(
-                        &mut self.out,
-                        &mut self.lines,
-                        data,
-                        opts,
-                        &view,
-                        &record,
-                        k,
-                    );
-                }
-            }
+            Some(kept) => kept
+                .iter()
+                .enumerate()
+                .for_each(|(k, f)| push(k, View::of(f, ls))),
+            None => self
+                .found
+                .iter()
+                .enumerate()
+                .for_each(|(k, f)| push(k, View::of(f, 0))),
         }
         self.done
     }
@@ -279,7 +262,8 @@ struct View<'a> {
 }
 
 impl View<'_> {
-    fn of(f: &Found) -> View<'_> {
+    /// `f`, its offsets counted from `base` (0, or a remembered line's start).
+    fn of(f: &Found, base: usize) -> View<'_> {
         View {
             code: &f.code,
             message: &f.message,
@@ -287,8 +271,8 @@ impl View<'_> {
             partial: f.partial,
             caused_by: f.caused_by,
             gave_up: f.gave_up,
-            at: f.at,
-            body: f.body,
+            at: base + f.at,
+            body: (base + f.body.0, base + f.body.1),
         }
     }
 }
@@ -357,9 +341,10 @@ thread_local! {
 /// for a JSON line, whose stamp is a field of its body, only events read from the
 /// body's keys (no exception text, no cut body read by pattern).
 struct Memo {
-    /// Each remembered text, with where its events are in `kept`.
+    /// Each remembered text, with where its events (their offsets from the line's
+    /// start) are in `kept`.
     texts: rustc_hash::FxHashMap<Box<[u8]>, usize>,
-    kept: Vec<Box<[Kept]>>,
+    kept: Vec<Box<[Found]>>,
     key: Vec<u8>,
     /// Texts kept before starting afresh (0: none, every line is extracted).
     limit: usize,
@@ -376,33 +361,6 @@ impl Default for Memo {
     }
 }
 
-/// One remembered event, its offsets from the line's start.
-struct Kept {
-    code: Box<str>,
-    message: Box<str>,
-    shape: Shape,
-    partial: bool,
-    caused_by: bool,
-    gave_up: RetryMark,
-    at: usize,
-    body: (usize, usize),
-}
-
-impl Kept {
-    fn view(&self, ls: usize) -> View<'_> {
-        View {
-            code: &self.code,
-            message: &self.message,
-            shape: self.shape,
-            partial: self.partial,
-            caused_by: self.caused_by,
-            gave_up: self.gave_up,
-            at: ls + self.at,
-            body: (ls + self.body.0, ls + self.body.1),
-        }
-    }
-}
-
 impl Memo {
     /// The events of the line `ls..le` (a record on its own), with its own
     /// `stamp`: remembered ones, or else extracted into `out` (and remembered when
@@ -415,7 +373,7 @@ impl Memo {
         le: usize,
         stamp: Option<&Stamp>,
         out: &mut Vec<Found>,
-    ) -> Result<&[Kept], usize> {
+    ) -> Result<&[Found], usize> {
         let line = &data[ls..le];
         let span = stamp.map_or(0..0, |s| s.span.clone());
         self.key.clear();
@@ -460,17 +418,14 @@ impl Memo {
                 self.texts.clear();
                 self.kept.clear();
             }
+            // Kept with offsets from the line's start.
             let kept = found
                 .iter()
-                .map(|f| Kept {
-                    code: f.code.as_str().into(),
-                    message: f.message.as_str().into(),
-                    shape: f.shape,
-                    partial: f.partial,
-                    caused_by: f.caused_by,
-                    gave_up: f.gave_up,
+                .map(|f| Found {
                     at: f.at - ls,
+                    record_start: 0,
                     body: (f.body.0 - ls, f.body.1 - ls),
+                    ..f.clone()
                 })
                 .collect();
             self.texts
