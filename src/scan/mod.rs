@@ -225,17 +225,12 @@ impl Chunk<'_, '_, '_> {
             adjacent,
         };
         let (out, lines) = (&mut self.out, &mut self.lines);
-        let mut push = |k: usize, view: View| push_event(out, lines, data, opts, &view, &record, k);
-        match kept {
-            Some(kept) => kept
-                .iter()
-                .enumerate()
-                .for_each(|(k, f)| push(k, View::of(f, ls))),
-            None => self
-                .found
-                .iter()
-                .enumerate()
-                .for_each(|(k, f)| push(k, View::of(f, 0))),
+        let (events, base) = match kept {
+            Some(kept) => (kept, ls),
+            None => (&self.found[..], 0),
+        };
+        for (k, f) in events.iter().enumerate() {
+            push_event(out, lines, data, opts, f, base, &record, k);
         }
         self.done
     }
@@ -249,41 +244,16 @@ struct Record {
     adjacent: Option<bool>,
 }
 
-/// An event as the extractor found it or the memo kept it, its offsets in the chunk.
-struct View<'a> {
-    code: &'a str,
-    message: &'a str,
-    shape: Shape,
-    partial: bool,
-    caused_by: bool,
-    gave_up: RetryMark,
-    at: usize,
-    body: (usize, usize),
-}
-
-impl View<'_> {
-    /// `f`, its offsets counted from `base` (0, or a remembered line's start).
-    fn of(f: &Found, base: usize) -> View<'_> {
-        View {
-            code: &f.code,
-            message: &f.message,
-            shape: f.shape,
-            partial: f.partial,
-            caused_by: f.caused_by,
-            gave_up: f.gave_up,
-            at: base + f.at,
-            body: (base + f.body.0, base + f.body.1),
-        }
-    }
-}
-
-/// Adds the `k`-th event of a record to the chunk's events.
+/// Adds the `k`-th event of a record to the chunk's events: `f`, its offsets
+/// counted from `base` (0, or a remembered line's start).
+#[allow(clippy::too_many_arguments)]
 fn push_event(
     out: &mut ChunkScan,
     lines: &mut LineCounter,
     data: &[u8],
     opts: &ScanOptions,
-    v: &View,
+    f: &Found,
+    base: usize,
     r: &Record,
     k: usize,
 ) {
@@ -292,24 +262,25 @@ fn push_event(
         strings.push_str(s);
         strings.len() - s.len()..strings.len()
     };
-    let (code, message) = (keep(v.code), keep(v.message));
+    let (code, message) = (keep(&f.code), keep(&f.message));
+    let at = base + f.at;
     let line_in_chunk = if opts.count_lines {
-        lines.upto(data, v.at)
+        lines.upto(data, at)
     } else {
         0
     };
     let (text, span) = if opts.keep_text {
-        keep_text(data, v.at, v.body)
+        keep_text(data, at, (base + f.body.0, base + f.body.1))
     } else {
         (None, None)
     };
     out.events.push(RawEvent {
         code,
         message,
-        shape: v.shape,
-        partial: v.partial,
-        caused_by: v.caused_by,
-        gave_up: v.gave_up,
+        shape: f.shape,
+        partial: f.partial,
+        caused_by: f.caused_by,
+        gave_up: f.gave_up,
         line_in_chunk,
         own_ts: r.own_ts,
         gap: r.gap,
