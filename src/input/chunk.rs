@@ -95,6 +95,44 @@ pub fn ranges(len: u64, chunk: usize) -> Vec<(u64, u64)> {
         .collect()
 }
 
+/// Where the records that start in `[a, b)` lie in `data` (the file's bytes from
+/// `base = a - 1`, or from 0), given whether `data` reaches the file's end.
+enum Cut {
+    Records(std::ops::Range<usize>),
+    /// No record starts in the range: it lies inside one owned by an earlier range.
+    None,
+    /// The last record goes on past `data`.
+    More,
+}
+
+fn cut(data: &[u8], a: u64, base: u64, span: usize, eof: bool) -> Cut {
+    let start = if a == 0 {
+        0
+    } else {
+        let head = &data[..(span + 1).min(data.len())];
+        match find_cut(head, (a - base) as usize, eof && head.len() == data.len()) {
+            Some(p) if p < span && p < data.len() => p,
+            _ => return Cut::None,
+        }
+    };
+    match find_cut(data, span, eof) {
+        Some(e) => Cut::Records(start..e.max(start)),
+        None => Cut::More,
+    }
+}
+
+/// How much to look at next when the last record goes on past `want` bytes (from
+/// `base`), or the error when it may not grow further.
+fn grow(want: usize, a: u64, base: u64, len: u64, max: usize) -> io::Result<usize> {
+    if want >= max {
+        return Err(io::Error::other(format!(
+            "a line or record longer than {} MiB (at byte {a}); raise --max-record",
+            max >> 20
+        )));
+    }
+    Ok((want * 2).min((len - base) as usize).min(max.max(want + 1)))
+}
+
 /// The whole records that start in the range `[a, b)` of a file whose size at open
 /// was `len`, read into `buf`; returns where they lie in `buf`. A file that is
 /// shorter now is an error ("shrank"); one that grew is read up to `len`.
@@ -120,27 +158,28 @@ pub fn read_range(
             )));
         }
         let data = &buf[got];
-        let eof = base + data.len() as u64 >= len;
-        // The record that opens this range must start in [a, b); when none does, the
-        // range lies inside a record owned by an earlier range, and is empty.
-        let start = if a == 0 {
-            0
-        } else {
-            let head = &data[..(span + 1).min(data.len())];
-            match find_cut(head, (a - base) as usize, eof && head.len() == data.len()) {
-                Some(p) if p < span && p < data.len() => p,
-                _ => return Ok(0..0),
-            }
-        };
-        match find_cut(data, span, eof) {
-            Some(e) => return Ok(pad + start..pad + e.max(start)),
-            None if want >= max => {
-                return Err(io::Error::other(format!(
-                    "a line or record longer than {} MiB (at byte {a}); raise --max-record",
-                    max >> 20
-                )))
-            }
-            None => want = (want * 2).min((len - base) as usize).min(max.max(want + 1)),
+        match cut(data, a, base, span, base + data.len() as u64 >= len) {
+            Cut::Records(r) => return Ok(pad + r.start..pad + r.end),
+            Cut::None => return Ok(0..0),
+            Cut::More => want = grow(want, a, base, len, max)?,
+        }
+    }
+}
+
+/// [`read_range`] over a file's mapped bytes `map` (all of it): where in `map` the
+/// records that start in `[a, b)` lie.
+pub fn map_range(map: &[u8], a: u64, b: u64, max: usize) -> io::Result<std::ops::Range<usize>> {
+    let len = map.len() as u64;
+    let base = a.saturating_sub(1);
+    let span = (b - base) as usize;
+    let mut want = (span + OVERHANG).min((len - base) as usize);
+    loop {
+        let data = &map[base as usize..base as usize + want];
+        let at = base as usize;
+        match cut(data, a, base, span, base + want as u64 >= len) {
+            Cut::Records(r) => return Ok(at + r.start..at + r.end),
+            Cut::None => return Ok(0..0),
+            Cut::More => want = grow(want, a, base, len, max)?,
         }
     }
 }

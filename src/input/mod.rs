@@ -7,6 +7,7 @@
 
 pub mod chunk;
 pub mod decompress;
+pub mod mapped;
 pub mod progress;
 
 use globset::{Glob, GlobMatcher};

@@ -1,0 +1,168 @@
+//! Files read through a memory map (no copy out of the page cache), made safe
+//! against a file that shrinks while mapped: logrotate's `copytruncate` empties a
+//! live log in place, and a read of a mapped page past the new end raises SIGBUS,
+//! which would kill the process. A SIGBUS handler puts a page of zeros where the
+//! fault was, marks the map, and lets the read go on; the scan then reports the
+//! file as shrunk (as the `pread` path does) instead of dying.
+
+use std::fs::File;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::Once;
+
+/// Maps alive at once (more are read by `pread`).
+const SLOTS: usize = 64;
+
+struct Slot {
+    start: AtomicUsize,
+    end: AtomicUsize,
+    shrank: AtomicBool,
+}
+
+#[allow(clippy::declare_interior_mutable_const)]
+const FREE: Slot = Slot {
+    start: AtomicUsize::new(0),
+    end: AtomicUsize::new(0),
+    shrank: AtomicBool::new(false),
+};
+
+/// The address ranges of live maps, read by the signal handler (atomics only).
+static LIVE: [Slot; SLOTS] = [FREE; SLOTS];
+
+static INSTALL: Once = Once::new();
+static INSTALLED: AtomicBool = AtomicBool::new(false);
+
+/// The SIGBUS handler before ours, run for a fault outside our maps.
+static mut BEFORE: std::mem::MaybeUninit<libc::sigaction> = std::mem::MaybeUninit::uninit();
+
+/// A file mapped for reading, registered with the SIGBUS handler.
+pub struct Mapped {
+    map: memmap2::Mmap,
+    slot: usize,
+}
+
+impl Mapped {
+    /// Maps `file` (`len` bytes at open), or `None` when it cannot be (then read it
+    /// by `pread`): no handler, no free slot, or the map failed.
+    pub fn new(file: &File, len: u64) -> Option<Mapped> {
+        install();
+        if !INSTALLED.load(Ordering::Acquire) || len == 0 {
+            return None;
+        }
+        // SAFETY: the map is only read. A file changed by another process while
+        // mapped shows the change, as a `pread` would; one that shrinks raises
+        // SIGBUS on the pages past its end, which the handler below turns into
+        // zeros and a mark that `shrank` reports.
+        let map = unsafe { memmap2::MmapOptions::new().len(len as usize).map(file) }.ok()?;
+        let (start, end) = (map.as_ptr() as usize, map.as_ptr() as usize + map.len());
+        let slot = (0..SLOTS).find(|&k| {
+            LIVE[k]
+                .start
+                .compare_exchange(0, start, Ordering::AcqRel, Ordering::Relaxed)
+                .is_ok()
+        })?;
+        LIVE[slot].shrank.store(false, Ordering::Release);
+        LIVE[slot].end.store(end, Ordering::Release);
+        Some(Mapped { map, slot })
+    }
+
+    pub fn bytes(&self) -> &[u8] {
+        &self.map
+    }
+
+    /// Did a read fall past the file's end (it shrank while mapped)? Those bytes
+    /// read as zeros.
+    pub fn shrank(&self) -> bool {
+        LIVE[self.slot].shrank.load(Ordering::Acquire)
+    }
+}
+
+impl Drop for Mapped {
+    fn drop(&mut self) {
+        // Unregistered before the map goes (a fault after this is not ours).
+        LIVE[self.slot].end.store(0, Ordering::Release);
+        LIVE[self.slot].start.store(0, Ordering::Release);
+    }
+}
+
+fn install() {
+    INSTALL.call_once(|| {
+        // SAFETY: sigaction with a zeroed struct, our handler and SA_SIGINFO; the
+        // previous action is kept in BEFORE (written once, here, before the
+        // handler can run, and only read after).
+        unsafe {
+            let mut act: libc::sigaction = std::mem::zeroed();
+            let handler: extern "C" fn(libc::c_int, *mut libc::siginfo_t, *mut libc::c_void) =
+                on_sigbus;
+            act.sa_sigaction = handler as usize;
+            act.sa_flags = libc::SA_SIGINFO | libc::SA_ONSTACK;
+            libc::sigemptyset(&mut act.sa_mask);
+            let before = std::ptr::addr_of_mut!(BEFORE).cast::<libc::sigaction>();
+            if libc::sigaction(libc::SIGBUS, &act, before) == 0 {
+                INSTALLED.store(true, Ordering::Release);
+            }
+        }
+    });
+}
+
+extern "C" fn on_sigbus(_sig: libc::c_int, info: *mut libc::siginfo_t, _ctx: *mut libc::c_void) {
+    // SAFETY: the kernel hands a valid siginfo for SA_SIGINFO handlers; only
+    // async-signal-safe calls follow (atomics, mmap, sigaction).
+    unsafe {
+        let addr = (*info).si_addr() as usize;
+        for slot in &LIVE {
+            let start = slot.start.load(Ordering::Acquire);
+            let end = slot.end.load(Ordering::Acquire);
+            if start != 0 && start <= addr && addr < end {
+                let page = addr & !(page_size() - 1);
+                let zero = libc::mmap(
+                    page as *mut libc::c_void,
+                    page_size(),
+                    libc::PROT_READ,
+                    libc::MAP_PRIVATE | libc::MAP_ANONYMOUS | libc::MAP_FIXED,
+                    -1,
+                    0,
+                );
+                if zero != libc::MAP_FAILED {
+                    slot.shrank.store(true, Ordering::Release);
+                    return;
+                }
+            }
+        }
+        // Not a read of ours: the handler before ours takes it (the fault repeats
+        // when this returns).
+        let before = std::ptr::addr_of!(BEFORE).cast::<libc::sigaction>();
+        libc::sigaction(libc::SIGBUS, before, std::ptr::null_mut());
+    }
+}
+
+fn page_size() -> usize {
+    // SAFETY: sysconf is async-signal-safe and has no preconditions.
+    (unsafe { libc::sysconf(libc::_SC_PAGESIZE) }) as usize
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::io::Write;
+
+    #[test]
+    fn a_file_that_shrinks_while_mapped_reads_as_zeros_and_says_so() {
+        let mut f = tempfile::tempfile().unwrap();
+        let page = page_size();
+        f.write_all(&vec![b'x'; 3 * page]).unwrap();
+        let m = Mapped::new(&f, 3 * page as u64).expect("mapped");
+        assert_eq!(m.bytes()[2 * page], b'x');
+        assert!(!m.shrank());
+        let other = Mapped::new(&f, 3 * page as u64).expect("mapped");
+        f.set_len(page as u64).unwrap();
+        // The pages past the end now fault; the handler makes them zeros.
+        let tail: usize = m.bytes()[page..].iter().map(|&b| usize::from(b)).sum();
+        assert_eq!(tail, 0);
+        assert!(m.shrank());
+        assert_eq!(m.bytes()[0], b'x');
+        // Another map of the same file is marked only when it reads there too.
+        assert!(!other.shrank());
+        assert_eq!(other.bytes()[2 * page], 0);
+        assert!(other.shrank());
+    }
+}
