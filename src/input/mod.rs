@@ -7,7 +7,24 @@
 
 pub mod chunk;
 pub mod decompress;
+#[cfg(unix)]
 pub mod mapped;
+/// Elsewhere no file is mapped: every file is read by `pread`.
+#[cfg(not(unix))]
+pub mod mapped {
+    pub struct Mapped;
+    impl Mapped {
+        pub fn new(_: &std::fs::File, _: u64) -> Option<Mapped> {
+            None
+        }
+        pub fn bytes(&self) -> &[u8] {
+            &[]
+        }
+        pub fn shrank(&self) -> bool {
+            false
+        }
+    }
+}
 pub mod progress;
 
 use globset::{Glob, GlobMatcher};
