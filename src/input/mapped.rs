@@ -38,7 +38,12 @@ static mut BEFORE: std::mem::MaybeUninit<libc::sigaction> = std::mem::MaybeUnini
 pub struct Mapped {
     map: memmap2::Mmap,
     slot: usize,
+    /// Bytes before this are released (see [`Mapped::release_before`]).
+    released: AtomicUsize,
 }
+
+/// Pages are released in runs of this many bytes (whole huge pages).
+const RELEASE: usize = 2 << 20;
 
 impl Mapped {
     /// Maps `file` (`len` bytes at open), or `None` when it cannot be (then read it
@@ -62,11 +67,36 @@ impl Mapped {
         })?;
         LIVE[slot].shrank.store(false, Ordering::Release);
         LIVE[slot].end.store(end, Ordering::Release);
-        Some(Mapped { map, slot })
+        Some(Mapped {
+            map,
+            slot,
+            released: AtomicUsize::new(0),
+        })
     }
 
     pub fn bytes(&self) -> &[u8] {
         &self.map
+    }
+
+    /// Hands the pages before `offset` back (they stay in the page cache, out of
+    /// this process's resident memory), so that a map of a huge file costs no more
+    /// resident memory than the chunks in flight. Nothing before `offset` may be
+    /// read after this.
+    pub fn release_before(&self, offset: usize) {
+        let upto = offset.min(self.map.len()) / RELEASE * RELEASE;
+        let from = self.released.fetch_max(upto, Ordering::AcqRel);
+        if upto > from {
+            // SAFETY: a read-only shared map of a file: released pages read
+            // the file again if touched; the caller reads nothing before
+            // `offset` any more.
+            let _ = unsafe {
+                self.map.unchecked_advise_range(
+                    memmap2::UncheckedAdvice::DontNeed,
+                    from,
+                    upto - from,
+                )
+            };
+        }
     }
 
     /// Did a read fall past the file's end (it shrank while mapped)? Those bytes
@@ -159,6 +189,9 @@ mod tests {
         let tail: usize = m.bytes()[page..].iter().map(|&b| usize::from(b)).sum();
         assert_eq!(tail, 0);
         assert!(m.shrank());
+        assert_eq!(m.bytes()[0], b'x');
+        // Released pages read the file again.
+        m.release_before(usize::MAX);
         assert_eq!(m.bytes()[0], b'x');
         // Another map of the same file is marked only when it reads there too.
         assert!(!other.shrank());

@@ -23,6 +23,7 @@ pub mod mapped {
         pub fn shrank(&self) -> bool {
             false
         }
+        pub fn release_before(&self, _: usize) {}
     }
 }
 pub mod progress;

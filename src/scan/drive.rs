@@ -167,15 +167,19 @@ fn scan_path(
             scan(&buf[r])
         })
     };
-    let mut merge_one = |s: io::Result<(ChunkScan, u64)>| -> Result<(), String> {
+    let mut merge_one = |s: io::Result<(ChunkScan, u64)>, b: u64| -> Result<(), String> {
         let (cs, bytes) = s.map_err(|e| describe(&e))?;
         rep.stats.bytes += bytes;
         merger.merge(cs, &mut |e| sink(e, &mut rep.stats));
+        // Every chunk before this one is merged, and later ones read from b - 1 on.
+        if let Some(map) = &map {
+            map.release_before(b.saturating_sub(1) as usize);
+        }
         Ok(())
     };
     if rayon::current_num_threads() == 1 || ranges.len() == 1 {
         for (k, &r) in ranges.iter().enumerate() {
-            merge_one(scan_one(k, r))?;
+            merge_one(scan_one(k, r), r.1)?;
         }
         return Ok(());
     }
@@ -221,7 +225,7 @@ fn scan_path(
                     },
                 }
             };
-            merge_one(scanned)?;
+            merge_one(scanned, ranges[next].1)?;
         }
         Ok(())
     })
