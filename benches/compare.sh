@@ -20,7 +20,8 @@
 #      command once untimed. How a file came into the page cache matters: read back
 #      from disk, Linux 6.18 keeps it in 2 MiB folios; just written (by the
 #      generator), in small ones. ripgrep (mmap) is almost twice as fast on the
-#      first, okxscan (pread) about 10% (docs/BENCHMARKS.md). CACHE=as-is skips
+#      first, okxscan (which maps big files too since 2026-12-01) as well
+#      (docs/BENCHMARKS.md). CACHE=as-is skips
 #      the drop;
 #   4. times, alternating (round-robin, starting point rotated each round), RUNS runs
 #      (default 5) of each command, and reports the median:
