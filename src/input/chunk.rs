@@ -1,7 +1,8 @@
 //! Cutting input into chunks of whole records, so that chunks can be scanned in
 //! parallel. A cut falls only at the start of a line that begins a record: never
 //! before an indented or closing line, which would split a body printed over several
-//! lines. Files are read by ranges (`pread`), streams in order.
+//! lines. Files are read by ranges (`pread`, or in place when mapped), streams in
+//! order.
 //!
 //! Where a cut falls is decided from the bytes alone (a record start is one wherever
 //! the search began), so neighbouring ranges agree on it without talking to each
