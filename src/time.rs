@@ -61,7 +61,7 @@ impl Zone {
             Zone::Utc => ndt.and_utc().timestamp_millis(),
             Zone::Fixed(o) => o.from_local_datetime(&ndt).earliest()?.timestamp_millis(),
             Zone::Named(tz) => tz.from_local_datetime(&ndt).earliest()?.timestamp_millis(),
-            Zone::Local => local::naive_to_ms(ndt)?,
+            Zone::Local => local::wall_ms_to_ms(ndt.and_utc().timestamp_millis())?,
         };
         Some(ms)
     }
@@ -168,28 +168,21 @@ impl fmt::Display for Zone {
 /// hour's offset, kept only for an hour that has one offset from its start to its
 /// end (an hour with a DST change in it is looked up every time).
 mod local {
-    use chrono::{DateTime, Local, LocalResult, NaiveDateTime, Offset, TimeZone};
+    use chrono::{DateTime, Local, LocalResult, Offset, TimeZone};
     use std::cell::Cell;
 
     const HOUR_MS: i64 = 3_600_000;
 
     thread_local! {
-        /// (hour of wall-clock time, its offset in ms): for [`naive_to_ms`].
+        /// (hour of wall-clock time, its offset in ms): for [`wall_ms_to_ms`].
         static WALL: Cell<(i64, i64)> = const { Cell::new((i64::MIN, 0)) };
         /// (hour of UTC time, its offset in ms): for [`offset_at`].
         static UTC: Cell<(i64, i64)> = const { Cell::new((i64::MIN, 0)) };
     }
 
-    pub fn naive_to_ms(ndt: NaiveDateTime) -> Option<i64> {
-        WALL.with(|c| wall_to_ms(&Local, c, ndt))
-    }
-
+    /// A wall-clock time (ms as if UTC) read in the machine's zone.
     pub fn wall_ms_to_ms(wall: i64) -> Option<i64> {
-        let (h, off) = WALL.get();
-        if h == wall.div_euclid(HOUR_MS) {
-            return Some(wall - off);
-        }
-        naive_to_ms(DateTime::from_timestamp_millis(wall)?.naive_utc())
+        WALL.with(|c| wall_to_ms(&Local, c, wall))
     }
 
     pub fn offset_at(ms: i64) -> chrono::FixedOffset {
@@ -213,13 +206,8 @@ mod local {
         i64::from(tz.offset_from_utc_datetime(&ndt).fix().local_minus_utc()) * 1000
     }
 
-    /// [`super::Zone::naive_to_ms`] in `tz`, through the one-hour cache `c`.
-    pub(super) fn wall_to_ms<Z: TimeZone>(
-        tz: &Z,
-        c: &Cell<(i64, i64)>,
-        ndt: NaiveDateTime,
-    ) -> Option<i64> {
-        let wall = ndt.and_utc().timestamp_millis();
+    /// [`super::Zone::wall_to_ms`] in `tz`, through the one-hour cache `c`.
+    pub(super) fn wall_to_ms<Z: TimeZone>(tz: &Z, c: &Cell<(i64, i64)>, wall: i64) -> Option<i64> {
         let hour = wall.div_euclid(HOUR_MS);
         let (h, off) = c.get();
         if h == hour {
@@ -231,7 +219,10 @@ mod local {
                 c.set((hour, a));
                 Some(wall - a)
             }
-            _ => Some(tz.from_local_datetime(&ndt).earliest()?.timestamp_millis()),
+            _ => {
+                let ndt = DateTime::from_timestamp_millis(wall)?.naive_utc();
+                Some(tz.from_local_datetime(&ndt).earliest()?.timestamp_millis())
+            }
         }
     }
 
@@ -676,7 +667,7 @@ mod tests {
                         .from_local_datetime(&ndt)
                         .earliest()
                         .map(|t| t.timestamp_millis());
-                    assert_eq!(local::wall_to_ms(&tz, &wall, ndt), want, "{tz} {ndt}");
+                    assert_eq!(local::wall_to_ms(&tz, &wall, ms), want, "{tz} {ndt}");
                     let off = tz.offset_from_utc_datetime(&ndt).fix().local_minus_utc();
                     let got = local::utc_offset_ms(&tz, &by_utc, ms);
                     assert_eq!(got, i64::from(off) * 1000, "{tz} {ndt}");
