@@ -45,6 +45,12 @@ pub struct Mapped {
 /// Pages are released in runs of this many bytes (whole huge pages).
 const RELEASE: usize = 2 << 20;
 
+/// A map no longer than this is not released piece by piece: it goes whole when
+/// dropped, and each release is a TLB flush on every core running the scan (100
+/// maps of 10 MiB: 3% faster without, docs/BENCHMARKS.md), for at most this much
+/// resident memory per file in flight.
+const KEEP_WHOLE: usize = 16 << 20;
+
 impl Mapped {
     /// Maps `file` (`len` bytes at open), or `None` when it cannot be (then read it
     /// by `pread`): no handler, no free slot, or the map failed.
@@ -83,6 +89,9 @@ impl Mapped {
     /// resident memory than the chunks in flight. Nothing before `offset` may be
     /// read after this.
     pub fn release_before(&self, offset: usize) {
+        if self.map.len() <= KEEP_WHOLE {
+            return;
+        }
         let upto = offset.min(self.map.len()) / RELEASE * RELEASE;
         let from = self.released.fetch_max(upto, Ordering::AcqRel);
         if upto > from {
@@ -179,23 +188,56 @@ mod tests {
     fn a_file_that_shrinks_while_mapped_reads_as_zeros_and_says_so() {
         let mut f = tempfile::tempfile().unwrap();
         let page = page_size();
+        // Long enough to be released piece by piece; past three pages, a hole.
+        let len = (KEEP_WHOLE + RELEASE) as u64;
         f.write_all(&vec![b'x'; 3 * page]).unwrap();
-        let m = Mapped::new(&f, 3 * page as u64).expect("mapped");
+        f.set_len(len).unwrap();
+        let m = Mapped::new(&f, len).expect("mapped");
         assert_eq!(m.bytes()[2 * page], b'x');
         assert!(!m.shrank());
-        let other = Mapped::new(&f, 3 * page as u64).expect("mapped");
+        let other = Mapped::new(&f, len).expect("mapped");
         f.set_len(page as u64).unwrap();
         // The pages past the end now fault; the handler makes them zeros.
-        let tail: usize = m.bytes()[page..].iter().map(|&b| usize::from(b)).sum();
+        let tail: usize = m.bytes()[page..3 * page]
+            .iter()
+            .map(|&b| usize::from(b))
+            .sum();
         assert_eq!(tail, 0);
         assert!(m.shrank());
         assert_eq!(m.bytes()[0], b'x');
-        // Released pages read the file again.
+        // Released pages leave this process, and read the file again.
+        let linux = cfg!(target_os = "linux");
+        assert!(!linux || present(&m.bytes()[0]));
         m.release_before(usize::MAX);
+        assert!(!linux || !present(&m.bytes()[0]));
         assert_eq!(m.bytes()[0], b'x');
         // Another map of the same file is marked only when it reads there too.
         assert!(!other.shrank());
         assert_eq!(other.bytes()[2 * page], 0);
         assert!(other.shrank());
+    }
+
+    #[test]
+    #[cfg(target_os = "linux")]
+    fn a_small_map_is_kept_whole_until_dropped() {
+        let mut f = tempfile::tempfile().unwrap();
+        f.write_all(&vec![b'x'; page_size()]).unwrap();
+        // Two runs that a longer map would release.
+        f.set_len(2 * RELEASE as u64).unwrap();
+        let m = Mapped::new(&f, 2 * RELEASE as u64).expect("mapped");
+        assert_eq!(m.bytes()[0], b'x');
+        m.release_before(usize::MAX);
+        assert!(present(&m.bytes()[0]));
+    }
+
+    /// Is the page holding `b` mapped in this process (`/proc/self/pagemap`)?
+    fn present(b: &u8) -> bool {
+        use std::io::{Read, Seek, SeekFrom};
+        let mut f = File::open("/proc/self/pagemap").unwrap();
+        let page = (b as *const u8 as usize / page_size()) as u64;
+        f.seek(SeekFrom::Start(page * 8)).unwrap();
+        let mut e = [0u8; 8];
+        f.read_exact(&mut e).unwrap();
+        u64::from_le_bytes(e) >> 63 == 1
     }
 }
