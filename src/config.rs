@@ -88,6 +88,7 @@ impl Config {
         });
         if let Some(c) = scan.chunk_size {
             sc.chunk_size = c.max(1);
+            sc.map_chunk_size = sc.chunk_size;
         }
         sc.max_record = scan.max_record.max(1) << 20;
         sc.binary = scan.binary;
