@@ -58,19 +58,25 @@ pub fn scan_all<S: Send>(
     say_problems(&problems, cfg.quiet);
     let mut scan = cfg.scan.clone();
     scan.progress = progress_for(cfg, &sources);
-    let results: Vec<(S, SourceReport)> = sources
-        .par_iter()
-        .enumerate()
-        .map(|(i, src)| {
-            let mut state = make(i);
-            let rep = scan_source(i, src, &scan, &mut |ev| {
-                if cfg.filter.matches(&ev) {
-                    feed(&mut state, ev);
-                }
-            });
-            (state, rep)
-        })
-        .collect();
+    // Run on a worker of the pool, not on this thread: a source scanned here (one
+    // file is never split off) would merge on a third thread, woken for every
+    // chunk, while the pool's threads scan; on a worker, the merging thread scans
+    // chunks of its own between merges.
+    let results: Vec<(S, SourceReport)> = rayon::scope(|_| {
+        sources
+            .par_iter()
+            .enumerate()
+            .map(|(i, src)| {
+                let mut state = make(i);
+                let rep = scan_source(i, src, &scan, &mut |ev| {
+                    if cfg.filter.matches(&ev) {
+                        feed(&mut state, ev);
+                    }
+                });
+                (state, rep)
+            })
+            .collect()
+    });
     scan.progress.finish();
     for (_, r) in &results {
         say_problems(&r.problems, cfg.quiet);
