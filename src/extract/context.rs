@@ -167,12 +167,14 @@ impl Prefix {
 
     fn word(w: &[u8]) -> Prefix {
         // Only the names as long as the word are compared (most words are no name).
+        // Names are lowercase: their first byte rules most out in one compare.
+        let first = w.first().map(u8::to_ascii_lowercase);
         by_length()
             .get(w.len())
             .and_then(|names| {
-                names
-                    .iter()
-                    .find(|(n, _)| w.eq_ignore_ascii_case(n.as_bytes()))
+                names.iter().find(|(n, _)| {
+                    n.as_bytes().first() == first.as_ref() && w.eq_ignore_ascii_case(n.as_bytes())
+                })
             })
             .map_or(Prefix::Other, |&(_, p)| p)
     }

@@ -86,8 +86,9 @@ pub struct ChunkScan {
     pub clues: Vec<clues::Clue>,
 }
 
-/// Room for this many events is made at a chunk's first event.
-const EVENTS_AT_FIRST: usize = 256;
+/// At a chunk's first event, room is made for one event per this many bytes of
+/// the chunk (a bad night has about one per 3.5 KiB).
+const BYTES_PER_EVENT: usize = 2048;
 
 /// Lines longer than this are cut when kept as text.
 const MAX_TEXT: usize = 64 * 1024;
@@ -216,8 +217,9 @@ impl Chunk<'_, '_, '_> {
             // Events come by the hundred per chunk, and each is large: start with
             // room for many instead of growing (and copying) from four; so do
             // their codes and messages (about 40 bytes an event).
-            self.out.events.reserve(EVENTS_AT_FIRST);
-            self.out.strings.reserve(EVENTS_AT_FIRST * 64);
+            let room = (data.len() / BYTES_PER_EVENT).max(16);
+            self.out.events.reserve(room);
+            self.out.strings.reserve(room * 64);
         }
         let record = Record {
             own_ts,
