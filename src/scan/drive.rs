@@ -20,9 +20,10 @@ pub struct ScanConfig {
     /// Nominal chunk size in bytes (streams, and files read by `pread`).
     pub chunk_size: usize,
     /// Nominal chunk size of a mapped file: it holds no buffer, so it can be larger,
-    /// and fewer chunks mean fewer hand-offs between threads (each a wake-up: 1,582
-    /// context switches on a 1 GiB night with 1 MiB chunks, 485 with 4 MiB; 5-6%
-    /// faster, docs/BENCHMARKS.md).
+    /// and fewer chunks mean fewer hand-offs between threads (each a possible
+    /// wake-up: about 1,600 context switches on a 1 GiB night with 1 MiB chunks,
+    /// 550 with 4 MiB, and 4% faster, before sources ran on a worker of the pool;
+    /// docs/BENCHMARKS.md).
     pub map_chunk_size: usize,
     /// Longest record (line, or body over lines) kept whole.
     pub max_record: usize,
