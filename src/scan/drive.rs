@@ -9,7 +9,7 @@ use crate::input::chunk::{self, StreamChunker};
 use crate::input::decompress::{self, Format};
 use crate::input::mapped::Mapped;
 use crate::input::progress::Progress;
-use crate::input::{describe, open_file, Problem, Source};
+use crate::input::{describe, open_file, widen_pipe, Problem, Source};
 use rayon::prelude::*;
 use std::io::{self, Read};
 
@@ -99,6 +99,7 @@ pub fn scan_source(
     let result = match &src.path {
         None => {
             let stdin = io::stdin();
+            widen_pipe(&stdin);
             scan_stream(stdin, None, cfg, &mut merger, &mut rep, &mut counting)
         }
         Some(path) => scan_path(path, cfg, &mut merger, &mut rep, &mut counting),
@@ -132,6 +133,7 @@ fn scan_path(
     if !file.metadata().map(|m| m.is_file()).unwrap_or(false) {
         // A FIFO, process substitution or device named on the command line: it
         // cannot be read by offset, so it is read as a stream.
+        widen_pipe(&file);
         return scan_stream(file, None, cfg, merger, rep, sink);
     }
     let head = chunk::read_full(&file, 0, 6).map_err(|e| describe(&e))?;
