@@ -28,6 +28,7 @@
 #        okxscan summary --format csv --tz UTC night.log        (all cores)
 #        okxscan summary -j 1 --format csv --tz UTC night.log
 #        okxscan summary --format csv --tz UTC pieces/*.log     (100 files)
+#        cat night.log | okxscan summary --format csv --tz UTC -
 #        rg -c '"code"' night.log
 #        grep -c '"code"' night.log
 #      (a tool that is not installed is skipped, with a note);
@@ -105,15 +106,17 @@ say "== $NIGHT: $BYTES bytes ($MIB MiB); $NPIECES pieces"
 ok_default() { "$OKX" summary --format csv --tz UTC "$NIGHT"; }
 ok_j1() { "$OKX" summary -j 1 --format csv --tz UTC "$NIGHT"; }
 ok_pieces() { "$OKX" summary --format csv --tz UTC "$WORK"/pieces/part-*.log; }
+ok_pipe() { cat "$NIGHT" | "$OKX" summary --format csv --tz UTC -; }
 rg_count() { rg -c '"code"' "$NIGHT"; }
 grep_count() { grep -c '"code"' "$NIGHT"; }
 
-NAMES=(ok_default ok_j1 ok_pieces)
-LABELS=("okxscan summary (default -j, $(nproc) cores)" "okxscan summary -j 1" "okxscan summary, $NPIECES files of ~$(awk -v b="$BYTES" -v n="$NPIECES" 'BEGIN { printf "%.1f", b / n / 1048576 }') MiB")
+NAMES=(ok_default ok_j1 ok_pieces ok_pipe)
+LABELS=("okxscan summary (default -j, $(nproc) cores)" "okxscan summary -j 1" "okxscan summary, $NPIECES files of ~$(awk -v b="$BYTES" -v n="$NPIECES" 'BEGIN { printf "%.1f", b / n / 1048576 }') MiB" "okxscan summary, the file through a pipe (cat FILE |)")
 SHELLCMD=(
     "$OKX summary --format csv --tz UTC $NIGHT"
     "$OKX summary -j 1 --format csv --tz UTC $NIGHT"
     "$OKX summary --format csv --tz UTC $WORK/pieces/part-*.log"
+    "cat $NIGHT | $OKX summary --format csv --tz UTC -"
 )
 SKIPPED=()
 if command -v rg >/dev/null; then
@@ -164,6 +167,7 @@ say "== one untimed run of each command"
 for n in "${NAMES[@]}"; do run_one "$n"; done
 # The thread count must not change the output.
 if cmp -s "$WORK/out.ok_default" "$WORK/out.ok_j1"; then SAME_J=yes; else SAME_J=NO; fi
+if cmp -s "$WORK/out.ok_default" "$WORK/out.ok_pipe"; then SAME_S=yes; else SAME_S=NO; fi
 # A split point can fall inside a traceback or a pretty-printed body, and echoes are
 # judged within one file, so the 100-file counts may differ by an event or two from
 # the single file's; reported, not checked.
@@ -257,13 +261,14 @@ if [ -n "${MED[grep_count]:-}" ]; then
 fi
 echo "| -j 1 / default -j ($(nproc) cores) | $(ratio "${MED[ok_j1]}" "${MED[ok_default]}") |"
 echo "| $NPIECES files / 1 file | $(ratio "${MED[ok_pieces]}" "${MED[ok_default]}") |"
+echo "| through a pipe / the file | $(ratio "${MED[ok_pipe]}" "${MED[ok_default]}") |"
 echo
 echo "| peak RSS | MiB |"
 echo "| --- | ---: |"
 echo "| cat FILE \\| okxscan summary --format csv --tz UTC - | $RSS_STDIN |"
 echo "| okxscan summary --format csv --tz UTC FILE | $RSS_FILE |"
 echo
-echo "Checks: -j 1 output = default output: $SAME_J; $NPIECES-file output = 1-file output: $SAME_P."
+echo "Checks: -j 1 output = default output: $SAME_J; pipe output = file output: $SAME_S; $NPIECES-file output = 1-file output: $SAME_P."
 for s in "${SKIPPED[@]+"${SKIPPED[@]}"}"; do echo "Note: $s."; done
 echo
 echo "Machine:"
