@@ -380,6 +380,56 @@ fn stdin_plain_and_compressed() {
     }
 }
 
+/// Events of `grep --format ndjson` over `path`, as if read from stdin.
+fn events_as_stdin(path: &Path) -> Vec<Value> {
+    let out = okxscan()
+        .args(["grep", "--format", "ndjson"])
+        .arg(path)
+        .output()
+        .unwrap();
+    ndjson(&out.stdout)
+        .into_iter()
+        .map(|mut e| {
+            e["file"] = "<stdin>".into();
+            e
+        })
+        .collect()
+}
+
+#[test]
+fn stdin_redirected_from_a_file_is_read_from_where_the_shell_left_it() {
+    use std::io::{Seek, SeekFrom};
+    let path = sample_night().join("python.log");
+    let data = fs::read(&path).unwrap();
+    // A later part alone, cut at a line start, as after `read` in a shell script.
+    let cut = data.len() / 2
+        + data[data.len() / 2..]
+            .iter()
+            .position(|&b| b == b'\n')
+            .unwrap()
+        + 1;
+    let dir = tempfile::tempdir().unwrap();
+    let tail = dir.path().join("tail.log");
+    fs::write(&tail, &data[cut..]).unwrap();
+    for (from, want) in [(0, events_as_stdin(&path)), (cut, events_as_stdin(&tail))] {
+        assert!(!want.is_empty());
+        let mut f = File::open(&path).unwrap();
+        f.seek(SeekFrom::Start(from as u64)).unwrap();
+        // A file as stdin itself (assert_cmd would copy it through a pipe).
+        let out = std::process::Command::new(assert_cmd::cargo::cargo_bin("okxscan"))
+            .env_clear()
+            .env("TZ", "UTC")
+            .args(["grep", "--format", "ndjson", "--chunk-size", "65536", "-"])
+            .stdin(f.try_clone().unwrap())
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+        assert_eq!(ndjson(&out.stdout), want, "from byte {from}");
+        // Left at its end, as reading it through would leave it.
+        assert_eq!(f.stream_position().unwrap(), data.len() as u64);
+    }
+}
+
 #[test]
 fn binary_files_are_skipped_unless_asked() {
     let tmp = tempfile::tempdir().unwrap();

@@ -11,7 +11,8 @@ use crate::input::mapped::Mapped;
 use crate::input::progress::Progress;
 use crate::input::{describe, open_file, widen_pipe, Problem, Source};
 use rayon::prelude::*;
-use std::io::{self, Read};
+use std::fs::File;
+use std::io::{self, Read, Seek};
 
 /// How sources are scanned.
 #[derive(Clone, Debug)]
@@ -97,11 +98,21 @@ pub fn scan_source(
         sink(ev);
     };
     let result = match &src.path {
-        None => {
-            let stdin = io::stdin();
-            widen_pipe(&stdin);
-            scan_stream(stdin, None, cfg, &mut merger, &mut rep, &mut counting)
-        }
+        None => match stdin_file() {
+            // Redirected from a file (`okxscan < bot.log`), not yet read: read by
+            // offset like a named file (mapped, chunks in parallel), then left at
+            // its end, where reading it would have left it.
+            Some((mut file, len)) => {
+                let done = scan_file(&file, len, cfg, &mut merger, &mut rep, &mut counting);
+                let _ = file.seek(io::SeekFrom::Start(len));
+                done
+            }
+            None => {
+                let stdin = io::stdin();
+                widen_pipe(&stdin);
+                scan_stream(stdin, None, cfg, &mut merger, &mut rep, &mut counting)
+            }
+        },
         Some(path) => scan_path(path, cfg, &mut merger, &mut rep, &mut counting),
     };
     if let Err(what) = result {
@@ -116,6 +127,21 @@ pub fn scan_source(
 }
 
 type Counting<'a> = dyn FnMut(Event<'_>, &mut SourceStats) + 'a;
+
+/// Standard input, when it is a regular file read from its start (not a pipe, a
+/// terminal, or a file the shell has already read from), with its length.
+#[cfg(unix)]
+fn stdin_file() -> Option<(File, u64)> {
+    use std::os::fd::AsFd;
+    let mut file = File::from(io::stdin().as_fd().try_clone_to_owned().ok()?);
+    let md = file.metadata().ok()?;
+    (md.is_file() && file.stream_position().ok()? == 0).then_some((file, md.len()))
+}
+
+#[cfg(not(unix))]
+fn stdin_file() -> Option<(File, u64)> {
+    None
+}
 
 fn binary_problem(head: &[u8], cfg: &ScanConfig) -> Option<String> {
     (!cfg.binary && memchr::memchr(0, &head[..head.len().min(HEAD)]).is_some())
@@ -136,7 +162,20 @@ fn scan_path(
         widen_pipe(&file);
         return scan_stream(file, None, cfg, merger, rep, sink);
     }
-    let head = chunk::read_full(&file, 0, 6).map_err(|e| describe(&e))?;
+    scan_file(&file, len, cfg, merger, rep, sink)
+}
+
+/// Scans a regular file of `len` bytes from its start, by offset: through a map or
+/// `pread`, its chunks in parallel (or as a stream when it is compressed).
+fn scan_file(
+    file: &File,
+    len: u64,
+    cfg: &ScanConfig,
+    merger: &mut Merger,
+    rep: &mut SourceReport,
+    sink: &mut Counting<'_>,
+) -> Result<(), String> {
+    let head = chunk::read_full(file, 0, 6).map_err(|e| describe(&e))?;
     if let Some(format) = decompress::sniff(&head) {
         let counted = CountingReader {
             inner: file,
@@ -148,7 +187,7 @@ fn scan_path(
     // faster on a 1 GiB night, docs/BENCHMARKS.md); others, and any that cannot be
     // mapped, by `pread`.
     let map = (len > cfg.chunk_size as u64)
-        .then(|| Mapped::new(&file, len))
+        .then(|| Mapped::new(file, len))
         .flatten();
     let size = match map {
         Some(_) => cfg.map_chunk_size,
@@ -176,7 +215,7 @@ fn scan_path(
         }
         BUF.with(|buf| {
             let mut buf = buf.borrow_mut();
-            let r = chunk::read_range(&file, a, b, len, cfg.max_record, &mut buf)?;
+            let r = chunk::read_range(file, a, b, len, cfg.max_record, &mut buf)?;
             scan(&buf[r])
         })
     };
