@@ -90,21 +90,18 @@ pub fn scan_all<S: Send>(
 }
 
 fn progress_for(cfg: &Config, sources: &[Source]) -> Progress {
-    if cfg.quiet {
+    use std::io::IsTerminal;
+    if cfg.quiet || !(cfg.force_progress || io::stderr().is_terminal()) {
         return Progress::off();
     }
+    // Sized only for a bar that may be shown: a `stat` per file.
     let total = sources
         .iter()
         .filter_map(|s| s.path.as_ref())
         .filter_map(|p| std::fs::metadata(p).ok())
         .map(|m| m.len())
         .sum();
-    use std::io::IsTerminal;
-    if cfg.force_progress || io::stderr().is_terminal() {
-        Progress::new(total, cfg.force_progress)
-    } else {
-        Progress::off()
-    }
+    Progress::new(total, cfg.force_progress)
 }
 
 /// One line per problem on stderr; notices are dropped with `--quiet`.

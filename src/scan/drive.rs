@@ -155,8 +155,9 @@ fn scan_path(
     rep: &mut SourceReport,
     sink: &mut Counting<'_>,
 ) -> Result<(), String> {
-    let (file, len) = open_file(path).map_err(|e| describe(&e))?;
-    if !file.metadata().map(|m| m.is_file()).unwrap_or(false) {
+    let (file, md) = open_file(path).map_err(|e| describe(&e))?;
+    let len = md.len();
+    if !md.is_file() {
         // A FIFO, process substitution or device named on the command line: it
         // cannot be read by offset, so it is read as a stream.
         widen_pipe(&file);
