@@ -186,7 +186,7 @@ fn walk(
                 }
             },
         };
-        let md = if ft.is_symlink() {
+        let kind = if ft.is_symlink() {
             if !opts.follow {
                 continue;
             }
@@ -203,9 +203,9 @@ fn walk(
         } else {
             ft
         };
-        if md.is_dir() {
+        if kind.is_dir() {
             walk(&path, opts, seen, sources, problems);
-        } else if md.is_file() {
+        } else if kind.is_file() {
             if opts.wants(&path) {
                 sources.push(Source {
                     name: shown,
