@@ -411,20 +411,23 @@ fn stdin_redirected_from_a_file_is_read_from_where_the_shell_left_it() {
     let dir = tempfile::tempdir().unwrap();
     let tail = dir.path().join("tail.log");
     fs::write(&tail, &data[cut..]).unwrap();
-    for (from, want) in [(0, events_as_stdin(&path)), (cut, events_as_stdin(&tail))] {
+    let cases = [(0, events_as_stdin(&path)), (cut, events_as_stdin(&tail))];
+    // `-` named twice is read once.
+    for ((from, want), dashes) in cases.iter().flat_map(|c| [(c, 1), (c, 2)]) {
         assert!(!want.is_empty());
         let mut f = File::open(&path).unwrap();
-        f.seek(SeekFrom::Start(from as u64)).unwrap();
+        f.seek(SeekFrom::Start(*from as u64)).unwrap();
         // A file as stdin itself (assert_cmd would copy it through a pipe).
         let out = std::process::Command::new(assert_cmd::cargo::cargo_bin("okxscan"))
             .env_clear()
             .env("TZ", "UTC")
-            .args(["grep", "--format", "ndjson", "--chunk-size", "65536", "-"])
+            .args(["grep", "--format", "ndjson", "--chunk-size", "65536"])
+            .args(std::iter::repeat_n("-", dashes))
             .stdin(f.try_clone().unwrap())
             .output()
             .unwrap();
         assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
-        assert_eq!(ndjson(&out.stdout), want, "from byte {from}");
+        assert_eq!(&ndjson(&out.stdout), want, "from byte {from}, {dashes} x -");
         // Left at its end, as reading it through would leave it.
         assert_eq!(f.stream_position().unwrap(), data.len() as u64);
     }

@@ -112,7 +112,10 @@ pub fn expand(paths: &[String], opts: &WalkOptions) -> (Vec<Source>, Vec<Problem
     let mut problems = Vec::new();
     for p in paths {
         if p == "-" {
-            sources.push(Source::stdin());
+            // Stdin can be read once: `-` named again adds nothing (as in grep).
+            if !sources.contains(&Source::stdin()) {
+                sources.push(Source::stdin());
+            }
             continue;
         }
         let path = PathBuf::from(p);
