@@ -289,7 +289,14 @@ mod tests {
             // SAFETY: F_GETPIPE_SZ on a descriptor held open here.
             unsafe { libc::fcntl(fd.as_raw_fd(), libc::F_GETPIPE_SZ) }
         };
-        let (reader, _writer) = std::io::pipe().unwrap();
+        // A pipe from libc (std::io::pipe is newer than the rust-version we keep).
+        let mut fds = [0; 2];
+        // SAFETY: pipe writes two new descriptors into `fds`, each owned once below.
+        assert_eq!(unsafe { libc::pipe(fds.as_mut_ptr()) }, 0);
+        use std::os::fd::{FromRawFd, OwnedFd};
+        // SAFETY: both descriptors were just opened and are owned by nothing else.
+        let (reader, _writer) =
+            unsafe { (OwnedFd::from_raw_fd(fds[0]), OwnedFd::from_raw_fd(fds[1])) };
         assert!(size(&reader) < PIPE_BUFFER);
         widen_pipe(&reader);
         assert_eq!(size(&reader), PIPE_BUFFER);
