@@ -9,20 +9,24 @@
 #     KEEP=1 bash benches/compare.sh         # keep $TMPDIR/okxscan-bench (reused next time)
 #     RUNS=9 MB=256 bash benches/compare.sh  # other run count / night size
 #     HYPERFINE=1 bash benches/compare.sh    # time with hyperfine instead of the loop
+#     CACHE=reread bash benches/compare.sh   # warm with cat, not a huge-page map (see 3.)
 #     CACHE=as-is bash benches/compare.sh    # keep the page cache as it is (see 3.)
 #
 # What it does (see docs/BENCHMARKS.md):
 #   1. cargo build --release --example gen, and the okxscan binary;
 #   2. gen --mb 1024 --seed 1, its six files concatenated into ONE file, night.log,
 #      and the same bytes split at line boundaries into 100 files of ~10 MiB;
-#   3. drops the night and its pieces from the page cache (`dd iflag=nocache`, no
-#      root needed) and reads them back (cat > /dev/null, twice), then runs every
-#      command once untimed. How a file came into the page cache matters: read back
-#      from disk, Linux 6.18 keeps it in 2 MiB folios; just written (by the
-#      generator), in small ones. ripgrep (mmap) is almost twice as fast on the
-#      first, okxscan (which maps big files too since 2026-12-01) as well
-#      (docs/BENCHMARKS.md). CACHE=as-is skips
-#      the drop;
+#   3. puts the night and its pieces into the page cache the same way: drops them
+#      (their clean pages) and reads them back through a map advised to use huge
+#      pages (examples/warm.rs), so that both sit in 2 MiB folios, then runs every
+#      command once untimed. How a file came into the page cache decides the folios
+#      that hold it, and their size costs every tool: read back by `cat`, the 1 GiB
+#      night ends mostly in 2 MiB folios but each 10 MiB piece in folios of 4-256 KiB
+#      (the read-ahead window never grows far within 10 MiB), which made the 100
+#      files 3-17% slower than the one file for reasons of the kernel's, not the
+#      tool's (docs/BENCHMARKS.md, 2026-12-01). CACHE=reread reads back with `cat`
+#      instead (the state of the benchmarks before 2026-12-01, 10:00 UTC);
+#      CACHE=as-is keeps the page cache as it is;
 #   4. times, alternating (round-robin, starting point rotated each round), RUNS runs
 #      (default 5) of each command, and reports the median:
 #        okxscan summary --format csv --tz UTC night.log        (all cores)
@@ -49,7 +53,7 @@ SEED=${SEED:-1}
 PIECES=${PIECES:-100}
 KEEP=${KEEP:-0}
 HYPERFINE=${HYPERFINE:-0}
-CACHE=${CACHE:-reread}
+CACHE=${CACHE:-huge}
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 TARGET=${CARGO_TARGET_DIR:-$ROOT/target}
@@ -60,6 +64,7 @@ T_START=$(date +%s)
 
 say() { printf '%s\n' "$*" >&2; }
 die() { say "compare.sh: $*"; exit 2; }
+case "$CACHE" in huge | reread | as-is) ;; *) die "CACHE must be huge, reread or as-is (not $CACHE)" ;; esac
 
 cleanup() {
     if [ "$KEEP" = 1 ]; then
@@ -72,9 +77,10 @@ trap cleanup EXIT
 
 # --- 1. build -------------------------------------------------------------------
 say "== building (release)"
-(cd "$ROOT" && cargo build --release --example gen && cargo build --release --bin okxscan) >&2
+(cd "$ROOT" && cargo build --release --example gen --example warm && cargo build --release --bin okxscan) >&2
 [ -x "$OKX" ] || die "no binary at $OKX"
 GEN=$TARGET/release/examples/gen
+WARM=$TARGET/release/examples/warm
 
 # --- 2. the night ---------------------------------------------------------------
 mkdir -p "$WORK"
@@ -148,17 +154,26 @@ run_one() {
 }
 
 huge_mib() { awk '/^FileHugePages:/ { printf "%d", $2 / 1024 }' /proc/meminfo 2>/dev/null || echo "?"; }
-if [ "$CACHE" = reread ]; then
-    say "== dropping the night from the page cache, to read it back"
+case "$CACHE" in
+huge)
+    say "== dropping the night and its pieces from the page cache; reading them back into huge folios"
+    "$WARM" "$NIGHT" "$WORK"/pieces/part-*.log
+    ;;
+reread)
+    say "== dropping the night and its pieces from the page cache; reading them back with cat"
     for f in "$NIGHT" "$WORK"/pieces/part-*.log; do
         dd if="$f" iflag=nocache count=0 status=none 2>/dev/null || true
     done
-fi
-say "== warming the page cache"
-for _ in 1 2; do
-    cat "$NIGHT" >/dev/null
-    cat "$WORK"/pieces/part-*.log >/dev/null
-done
+    for _ in 1 2; do
+        cat "$NIGHT" >/dev/null
+        cat "$WORK"/pieces/part-*.log >/dev/null
+    done
+    ;;
+as-is)
+    say "== page cache kept as it is; reading everything once"
+    cat "$NIGHT" "$WORK"/pieces/part-*.log >/dev/null
+    ;;
+esac
 
 LOAD_BEFORE=$(cut -d' ' -f1-3 /proc/loadavg)
 HUGE=$(huge_mib)
@@ -181,6 +196,7 @@ RG_HITS=$(command -v rg >/dev/null && cat "$WORK/out.rg_count" || echo "-")
 
 # --- 4. timing ------------------------------------------------------------------
 declare -A TIMES
+PAIRED=0
 now() { date +%s.%N; }
 if [ "$HYPERFINE" = 1 ] && command -v hyperfine >/dev/null; then
     say "== timing with hyperfine ($RUNS runs each, one command after the other)"
@@ -206,13 +222,31 @@ else
         say "   round $((r + 1))/$RUNS done"
     done
     TIMER="bash loop (date +%s.%N), $RUNS alternating rounds after 1 untimed run"
+    PAIRED=1
 fi
 LOAD_AFTER=$(cut -d' ' -f1-3 /proc/loadavg)
+HUGE_AFTER=$(huge_mib)
 
 median() { tr ' ' '\n' | grep . | sort -g | awk '{ v[NR] = $1 } END { if (NR % 2) print v[(NR + 1) / 2]; else print (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
 declare -A MED
 for n in "${NAMES[@]}"; do MED[$n]=$(echo "${TIMES[$n]}" | median); done
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "-" }'; }
+# Round by round (the loop alternates, so both commands of a round met the same
+# machine): the median of the ratios of $1 to $2, their range, and in how many rounds
+# $1 was faster. A ratio of medians can tip either way on noise; this tells how far.
+paired() {
+    if [ "$PAIRED" != 1 ]; then
+        echo "-"
+        return
+    fi
+    local rs faster
+    rs=$(paste -d' ' <(echo "${TIMES[$1]}" | xargs -n1) <(echo "${TIMES[$2]}" | xargs -n1) |
+        awk '$2 > 0 { printf "%.4f\n", $1 / $2 }' | sort -g)
+    faster=$(echo "$rs" | awk '$1 < 1' | wc -l)
+    echo "$rs" | awk -v f="$faster" '{ v[NR] = $1 } END {
+        m = (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2
+        printf "%.2f (%.2f-%.2f), faster in %d of %d", m, v[1], v[NR], f, NR }'
+}
 
 # --- 5. peak memory -------------------------------------------------------------
 rss() { sed -n 's/^[[:space:]]*Maximum resident set size (kbytes): //p' "$1"; }
@@ -251,17 +285,17 @@ for i in "${!NAMES[@]}"; do
     printf '| %s | %.3f | %s | %s |\n' "${LABELS[$i]}" "${MED[$n]}" "$rate" "$(echo "${TIMES[$n]}" | xargs)"
 done
 echo
-echo "| ratio | value |"
-echo "| --- | ---: |"
+echo "| ratio | of medians | round by round: median (range), rounds the first was faster |"
+echo "| --- | ---: | --- |"
 if [ -n "${MED[rg_count]:-}" ]; then
-    echo "| okxscan / rg (default -j) | $(ratio "${MED[ok_default]}" "${MED[rg_count]}") |"
+    echo "| okxscan / rg (default -j) | $(ratio "${MED[ok_default]}" "${MED[rg_count]}") | $(paired ok_default rg_count) |"
 fi
 if [ -n "${MED[grep_count]:-}" ]; then
-    echo "| okxscan / grep (default -j) | $(ratio "${MED[ok_default]}" "${MED[grep_count]}") |"
+    echo "| okxscan / grep (default -j) | $(ratio "${MED[ok_default]}" "${MED[grep_count]}") | $(paired ok_default grep_count) |"
 fi
-echo "| -j 1 / default -j ($(nproc) cores) | $(ratio "${MED[ok_j1]}" "${MED[ok_default]}") |"
-echo "| $NPIECES files / 1 file | $(ratio "${MED[ok_pieces]}" "${MED[ok_default]}") |"
-echo "| through a pipe / the file | $(ratio "${MED[ok_pipe]}" "${MED[ok_default]}") |"
+echo "| -j 1 / default -j ($(nproc) cores) | $(ratio "${MED[ok_j1]}" "${MED[ok_default]}") | $(paired ok_j1 ok_default) |"
+echo "| $NPIECES files / 1 file | $(ratio "${MED[ok_pieces]}" "${MED[ok_default]}") | $(paired ok_pieces ok_default) |"
+echo "| through a pipe / the file | $(ratio "${MED[ok_pipe]}" "${MED[ok_default]}") | $(paired ok_pipe ok_default) |"
 echo
 echo "| peak RSS | MiB |"
 echo "| --- | ---: |"
@@ -276,5 +310,5 @@ echo "- CPU: ${cpu:-unknown}; nproc: $(nproc)"
 echo "- memory: $mem; kernel: $(uname -sr)"
 echo "- $rgv; $grepv"
 echo "- load average (1/5/15 min): before timing $LOAD_BEFORE, after $LOAD_AFTER"
-echo "- page cache: CACHE=$CACHE; file pages in huge folios after warming: $HUGE MiB (/proc/meminfo FileHugePages)"
+echo "- page cache: CACHE=$CACHE; file pages in huge folios (/proc/meminfo FileHugePages): $HUGE MiB after warming, $HUGE_AFTER MiB after timing (the night and its pieces: $((2 * BYTES / 1048576)) MiB)"
 echo "- script wall time: $(($(date +%s) - T_START)) s (build included)"
