@@ -47,11 +47,27 @@ fn read_at(f: &File, buf: &mut [u8], off: u64) -> io::Result<usize> {
     std::os::windows::fs::FileExt::seek_read(f, buf, off)
 }
 
-/// Reads `[off, off+len)` fully, or less at end of file.
+/// Reads `[off, off+len)` fully, or less at end of file (a few bytes: no
+/// alignment, and no page-sized buffer to zero first).
 pub fn read_full(f: &File, off: u64, len: usize) -> io::Result<Vec<u8>> {
-    let mut buf = Vec::new();
-    let r = read_into(f, off, len, &mut buf)?;
-    Ok(buf[r].to_vec())
+    let mut buf = vec![0; len];
+    let got = fill(f, &mut buf, off)?;
+    buf.truncate(got);
+    Ok(buf)
+}
+
+/// Reads into all of `buf` from `off`, or less at end of file; returns the count.
+fn fill(f: &File, buf: &mut [u8], off: u64) -> io::Result<usize> {
+    let mut got = 0;
+    while got < buf.len() {
+        match read_at(f, &mut buf[got..], off + got as u64) {
+            Ok(0) => break,
+            Ok(n) => got += n,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(got)
 }
 
 /// Page size assumed for the alignment below.
@@ -76,15 +92,7 @@ fn read_into(
     }
     let addr = buf.as_ptr() as usize;
     let pad = (off as usize).wrapping_sub(addr) % PAGE;
-    let mut got = 0;
-    while got < len {
-        match read_at(f, &mut buf[pad + got..pad + len], off + got as u64) {
-            Ok(0) => break,
-            Ok(n) => got += n,
-            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
-            Err(e) => return Err(e),
-        }
-    }
+    let got = fill(f, &mut buf[pad..pad + len], off)?;
     Ok(pad..pad + got)
 }
 
