@@ -13,7 +13,7 @@
 #     CACHE=as-is bash benches/compare.sh    # keep the page cache as it is (see 3.)
 #
 # What it does (see docs/BENCHMARKS.md):
-#   1. cargo build --release --example gen, and the okxscan binary;
+#   1. cargo build --release --example gen --example warm, and the okxscan binary;
 #   2. gen --mb 1024 --seed 1, its six files concatenated into ONE file, night.log,
 #      and the same bytes split at line boundaries into 100 files of ~10 MiB;
 #   3. puts the night and its pieces into the page cache the same way: drops them
@@ -25,7 +25,7 @@
 #      (the read-ahead window never grows far within 10 MiB), which made the 100
 #      files 3-17% slower than the one file for reasons of the kernel's, not the
 #      tool's (docs/BENCHMARKS.md, 2026-12-01). CACHE=reread reads back with `cat`
-#      instead (the state of the benchmarks before 2026-12-01, 10:00 UTC);
+#      instead (the state of every result before 2026-12-01, 08:50 UTC);
 #      CACHE=as-is keeps the page cache as it is;
 #   4. times, alternating (round-robin, starting point rotated each round), RUNS runs
 #      (default 5) of each command, and reports the median:
