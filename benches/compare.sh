@@ -239,12 +239,10 @@ paired() {
         echo "-"
         return
     fi
-    local rs faster
+    local rs
     rs=$(paste -d' ' <(echo "${TIMES[$1]}" | xargs -n1) <(echo "${TIMES[$2]}" | xargs -n1) |
         awk '$2 > 0 { printf "%.4f\n", $1 / $2 }' | sort -g)
-    faster=$(echo "$rs" | awk '$1 < 1' | wc -l)
-    echo "$rs" | awk -v f="$faster" '{ v[NR] = $1 } END {
-        m = (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2
+    echo "$rs" | awk -v m="$(echo "$rs" | median)" '$1 < 1 { f++ } { v[NR] = $1 } END {
         printf "%.2f (%.2f-%.2f), faster in %d of %d", m, v[1], v[NR], f, NR }'
 }
 
