@@ -183,7 +183,7 @@ mod tests {
             }
         }
         let mut corpora = vec![text.into_bytes()];
-        for dir in ["../shared/real-logs", "fixtures/sample-night"] {
+        for dir in ["fixtures/real", "fixtures/sample-night"] {
             let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(dir);
             let mut paths: Vec<_> = std::fs::read_dir(&dir)
                 .unwrap()

@@ -3,8 +3,8 @@
 //! subcommand, stdin, deterministic output, `--stats`, and clear errors for bad
 //! options.
 
-mod common;
-mod support;
+use crate::common;
+use crate::support;
 
 use chrono::{DateTime, FixedOffset, TimeZone, Timelike};
 use common::*;

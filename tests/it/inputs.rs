@@ -2,7 +2,7 @@
 //! directory where some files are broken, FIFOs and symlink loops, stdin, and
 //! binary files. What is readable is counted; what is not is named on stderr.
 
-mod common;
+use crate::common;
 use common::*;
 use serde_json::Value;
 use std::fs::{self, File};

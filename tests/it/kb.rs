@@ -3,8 +3,8 @@
 //! unknown codes and sub-codes are explained, filters filter, and `docs/codes.md` is
 //! exactly what `okxscan codes --format md` prints.
 
-mod common;
-mod support;
+use crate::common;
+use crate::support;
 
 use common::*;
 use std::collections::{BTreeMap, BTreeSet};
@@ -42,10 +42,8 @@ fn has(text: &str, re: &str) -> bool {
 
 #[test]
 fn every_published_code_is_listed_with_a_category_and_a_remedy() {
-    let tsv = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/okx/error-codes.tsv");
-    let Ok(text) = std::fs::read_to_string(&tsv) else {
-        return;
-    };
+    let tsv = reference("error-codes.tsv");
+    let text = std::fs::read_to_string(&tsv).unwrap();
     let rows = codes_csv(&[]);
     let listed: BTreeMap<(String, String), &std::collections::HashMap<String, String>> = rows
         .iter()
@@ -126,10 +124,11 @@ fn explain_50102_points_at_the_clock() {
     assert!(text.contains("timedatectl"), "{text}");
 }
 
-/// The seed guide (`shared/seed/okex-api-errors-guide.txt`): each code with its
+/// The seed guide (`fixtures/reference/okex-api-errors-guide.txt`): each code with its
 /// category and the advice the guide gives, as words the remedy must hold.
 #[test]
 fn seed_codes_carry_the_guides_advice() {
+    let guide = std::fs::read_to_string(reference("okex-api-errors-guide.txt")).unwrap();
     let cases: &[(&str, &str, &[&str])] = &[
         ("30008", "clock", &["NTP", r"30[- ]second"]),
         ("30001", "auth", &["(?i)header", r"\bnan\b"]),
@@ -144,6 +143,17 @@ fn seed_codes_carry_the_guides_advice() {
         ("32008", "funds", &["(?i)margin"]),
     ];
     let rows = codes_csv(&[]);
+    // Every code the guide gives an error body for is a case (the v5 codes 50104 and
+    // 50111 are the v5 counterparts of 30001 and 30006).
+    let in_guide: BTreeSet<&str> = regex::Regex::new(r#""error_code":"(\d+)""#)
+        .unwrap()
+        .captures_iter(&guide)
+        .map(|c| c.get(1).unwrap().as_str())
+        .collect();
+    assert_eq!(in_guide.len(), 5, "{in_guide:?}");
+    for code in &in_guide {
+        assert!(cases.iter().any(|c| c.0 == *code), "{code} from the guide");
+    }
     for (code, category, words) in cases {
         let (st, text) = explain(&[code]);
         assert_eq!(st, 0, "{code}: {text}");

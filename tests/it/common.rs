@@ -106,10 +106,16 @@ pub fn csv_rows(out: &[u8]) -> Vec<std::collections::HashMap<String, String>> {
         .collect()
 }
 
-/// The shared real-log excerpts, when the project sits beside `shared/`.
-pub fn real_logs() -> Option<PathBuf> {
-    let p = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/real-logs");
-    p.is_dir().then_some(p)
+/// The real-log excerpts shipped in `fixtures/real/` (sources in its README).
+pub fn real_logs() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/real")
+}
+
+/// A file of the reference data shipped in `fixtures/reference/` (sources in its README).
+pub fn reference(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("fixtures/reference")
+        .join(name)
 }
 
 /// The sample night shipped in `fixtures/`.

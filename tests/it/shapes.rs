@@ -3,8 +3,8 @@
 //! by reading the files, not from the tool's output); and every timestamp format,
 //! one row each, through the binary.
 
-mod common;
-mod support;
+use crate::common;
+use crate::support;
 
 use common::*;
 use std::collections::BTreeMap;

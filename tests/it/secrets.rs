@@ -5,7 +5,7 @@
 //! Log text carrying terminal escapes, markdown, HTML or spreadsheet formulas comes
 //! out inert in every format.
 
-mod common;
+use crate::common;
 use common::*;
 use std::collections::BTreeMap;
 use std::path::Path;

@@ -1,6 +1,6 @@
 //! Regression tests, one per bug found, named after it.
 
-mod common;
+use crate::common;
 use common::*;
 use std::io::Write;
 

@@ -4,8 +4,8 @@
 //! pipe, and thread-count independence. Expectations come from a generated night's
 //! ground truth or from small logs written here by hand.
 
-mod common;
-mod support;
+use crate::common;
+use crate::support;
 
 use common::*;
 use std::collections::{BTreeMap, BTreeSet};
