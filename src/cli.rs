@@ -25,6 +25,25 @@ pub struct Cli {
     pub command: Option<Command>,
     #[command(flatten)]
     pub summary: SummaryArgs,
+
+    /// Print a man page or a shell completion script on stdout, then exit
+    #[arg(long, value_enum, value_name = "KIND", exclusive = true)]
+    pub generate: Option<Generate>,
+}
+
+/// What `--generate` prints (the names ripgrep gives them).
+#[derive(Debug, Clone, Copy, ValueEnum, PartialEq, Eq)]
+pub enum Generate {
+    /// The man page, roff (`okxscan.1`)
+    Man,
+    /// Completions for bash
+    CompleteBash,
+    /// Completions for zsh (`_okxscan`)
+    CompleteZsh,
+    /// Completions for fish
+    CompleteFish,
+    /// Completions for PowerShell
+    CompletePowershell,
 }
 
 #[derive(Debug, Subcommand)]

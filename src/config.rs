@@ -3,7 +3,7 @@
 //! reported before any file is read.
 
 use crate::cli::{FilterArgs, ScanArgs};
-use crate::filter::{CodePattern, Filter};
+use crate::filter::Filter;
 use crate::input::{self, Problem, Source, WalkOptions};
 use crate::scan::drive::ScanConfig;
 use crate::scan::ScanOptions;
@@ -53,11 +53,7 @@ impl Config {
             .transpose()
             .context("bad --message regex")?;
         let filter = Filter {
-            codes: filter
-                .code
-                .iter()
-                .map(|c| CodePattern::parse(c.trim()))
-                .collect(),
+            codes: crate::filter::code_patterns(&filter.code)?,
             categories: filter.category.clone(),
             apis: filter.api.clone(),
             message,

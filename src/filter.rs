@@ -21,12 +21,55 @@ impl CodePattern {
         }
     }
 
+    /// A `--code` item checked: a code (`50102`, a sub-code `51008_1000`) or a prefix
+    /// pattern (`51*`, `51008_*`, `*`), else an error that says what is accepted. The
+    /// `Some` note says an exact code is not one the knowledge base knows: it is still
+    /// used (a log can hold codes published after this table), but a typo or a code
+    /// cut short (`5010` for `50102`, which then matches nothing) is worth a word.
+    pub fn check(item: &str) -> Result<(CodePattern, Option<String>), String> {
+        let item = item.trim();
+        let digits = item.strip_suffix('*').unwrap_or(item);
+        let (base, sub) = digits.split_once('_').unwrap_or((digits, ""));
+        let all_digits = |s: &str| s.bytes().all(|b| b.is_ascii_digit());
+        let exact = item == digits;
+        if !all_digits(base)
+            || !all_digits(sub)
+            || (exact && (base.is_empty() || (digits.contains('_') && sub.is_empty())))
+        {
+            return Err(format!(
+                "bad --code '{item}': give a code (50102, 51008_1000) or a prefix ending in * (51*)"
+            ));
+        }
+        let pattern = CodePattern::parse(item);
+        let note = (exact && !kb::is_known(item)).then(|| {
+            format!(
+                "--code {item}: no such code in the knowledge base (okxscan codes); \
+                 it matches that exact code only (a prefix is written {item}*)"
+            )
+        });
+        Ok((pattern, note))
+    }
+
     fn matches(&self, code: &str) -> bool {
         match self {
             CodePattern::Exact(c) => c == code,
             CodePattern::Prefix(p) => code.starts_with(p.as_str()),
         }
     }
+}
+
+/// The `--code` items as patterns: an item that is neither a code nor a prefix pattern
+/// is an error; a code the knowledge base does not know is warned about on stderr.
+pub fn code_patterns(items: &[String]) -> anyhow::Result<Vec<CodePattern>> {
+    let mut patterns = Vec::with_capacity(items.len());
+    for item in items {
+        let (pattern, note) = CodePattern::check(item).map_err(anyhow::Error::msg)?;
+        if let Some(note) = note {
+            eprintln!("okxscan: warning: {note}");
+        }
+        patterns.push(pattern);
+    }
+    Ok(patterns)
 }
 
 /// The conjunction of every filter given; empty lists mean "any".
@@ -115,6 +158,31 @@ mod tests {
             partial: false,
             text: None,
             span: None,
+        }
+    }
+
+    #[test]
+    fn code_items_are_codes_or_prefix_patterns() {
+        let ok = |s: &str| CodePattern::check(s).unwrap();
+        assert_eq!(ok("50102"), (CodePattern::Exact("50102".into()), None));
+        assert_eq!(ok(" 51* ").0, CodePattern::Prefix("51".into()));
+        assert_eq!(
+            ok("51008_1000"),
+            (CodePattern::Exact("51008_1000".into()), None)
+        );
+        assert_eq!(ok("51008_*").0, CodePattern::Prefix("51008_".into()));
+        assert_eq!(ok("*").0, CodePattern::Prefix(String::new()));
+        // Known only by its base code: explained as the base, so not warned about.
+        assert_eq!(ok("51008_9999").1, None);
+        // Well formed but unknown: kept, with a note naming the prefix form.
+        let (p, note) = ok("5010");
+        assert_eq!(p, CodePattern::Exact("5010".into()));
+        assert!(note.unwrap().contains("5010*"));
+        for bad in [
+            "abc", "", "5o102", "51*0", "51**", "-1022", "51008_", "_1000", "50102,",
+        ] {
+            let e = CodePattern::check(bad).unwrap_err();
+            assert!(e.contains("51*"), "{bad}: {e}");
         }
     }
 

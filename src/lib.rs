@@ -13,6 +13,7 @@ pub mod event;
 pub mod exit;
 pub mod extract;
 pub mod filter;
+pub mod generate;
 pub mod input;
 pub mod kb;
 pub mod redact;

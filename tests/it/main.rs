@@ -10,6 +10,7 @@ mod common;
 mod support;
 
 mod cli;
+mod first_contact;
 mod grep;
 mod inputs;
 mod kb;
