@@ -9,7 +9,7 @@
 //! ```
 //!
 //! The input is a night written in-process by the generator (`examples/gen.rs`,
-//! included as a module, as `tests/common/mod.rs` does), so the benchmark needs no
+//! included as a module, as `tests/it/common.rs` does), so the benchmark needs no
 //! fixtures on disk and reads the same bytes on every machine.
 
 #[path = "../examples/gen.rs"]
