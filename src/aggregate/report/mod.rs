@@ -1,11 +1,11 @@
 //! The report's data, prepared apart from its rendering so that every decision is
-//! testable here: what to fix first (category priority, then count), the timeline
-//! buckets, which hours are bursts, what the clues and codes diagnose, and whether
-//! `--fail-on` fires. The renderers in `render::report` only lay this out.
+//! testable here: the headline (every code by count, so the night's biggest code is
+//! the first thing read), what to fix first (category priority, then count), the
+//! timeline buckets, which hours are bursts, what the clues and codes diagnose, and
+//! whether `--fail-on` fires. The renderers in `render::report` only lay this out.
 //!
-//! Clues (header dumps) follow the `--since`/`--until` window and the `--category`
-//! filter (credential clues are `auth`, timestamp clues `clock`); the other filters
-//! are about error codes and leave them alone.
+//! [`tally`] counts while the scan runs (events, per-minute counts, clues, samples);
+//! [`timeline`] and [`diagnose`] read the counts once the scan is over.
 
 mod diagnose;
 mod tally;
@@ -24,8 +24,8 @@ use crate::filter::CodePattern;
 use crate::kb::{self, Info};
 use std::cmp::Ordering;
 
-/// Codes shown in the headline; the rest are counted below it.
-pub const HEADLINE_ROWS: usize = 10;
+/// Codes in the fix-first list; the rest are counted below it.
+pub const FIX_FIRST_ROWS: usize = 10;
 
 /// One `--fail-on` item.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -98,6 +98,8 @@ pub struct Alert {
 pub struct Row<'a> {
     pub stats: &'a CodeStats,
     pub info: Info,
+    /// The sample is one line of a body written over several.
+    pub fragment: bool,
 }
 
 /// One input, for the scope.
@@ -121,14 +123,15 @@ pub struct Report<'a> {
     /// Inputs that could not be read whole: `name: what` (filled by the command).
     pub problems: Vec<String>,
     pub span: Option<(i64, i64)>,
-    /// The top codes, in fix-first order.
-    pub headline: Vec<Row<'a>>,
-    /// Codes and events left out of the headline.
+    /// The first codes in fix-first order (at most [`FIX_FIRST_ROWS`]).
+    pub fix_first: Vec<Row<'a>>,
+    /// Codes and events left out of the fix-first list.
     pub rest: (usize, u64),
     pub timeline: Timeline,
     pub bursts: Vec<Burst>,
     pub diagnoses: Vec<Diagnosis>,
-    /// Every code, in fix-first order (each with its sample, when kept).
+    /// Every code by count, most frequent first: the headline (each with its
+    /// sample, when kept).
     pub codes: Vec<Row<'a>>,
     pub alert: Option<Alert>,
 }
@@ -147,22 +150,17 @@ impl<'a> Report<'a> {
         let agg = &tally.agg;
         let mut sorted: Vec<&CodeStats> = agg.codes.values().collect();
         sorted.sort_by(|a, b| fix_first(a, b));
-        let codes: Vec<Row<'a>> = sorted
-            .iter()
-            .map(|s| Row {
-                stats: s,
-                info: kb::info(&s.code, Some(s.api)),
-            })
-            .collect();
-        let headline: Vec<Row<'a>> = codes.iter().take(HEADLINE_ROWS).cloned().collect();
+        let row = |s: &&'a CodeStats| Row {
+            stats: s,
+            info: kb::info(&s.code, Some(s.api)),
+            fragment: tally.fragment(&s.code),
+        };
+        let fix_first: Vec<Row<'a>> = sorted.iter().take(FIX_FIRST_ROWS).map(row).collect();
         let rest = (
-            codes.len() - headline.len(),
-            codes
-                .iter()
-                .skip(HEADLINE_ROWS)
-                .map(|r| r.stats.count)
-                .sum(),
+            sorted.len() - fix_first.len(),
+            sorted.iter().skip(FIX_FIRST_ROWS).map(|s| s.count).sum(),
         );
+        let codes: Vec<Row<'a>> = agg.sorted().iter().map(row).collect();
         let span = agg.span();
         let alert = (!fail_on.is_empty())
             .then(|| {
@@ -179,7 +177,7 @@ impl<'a> Report<'a> {
             filters: Vec::new(),
             problems: Vec::new(),
             span,
-            headline,
+            fix_first,
             rest,
             timeline: timeline::timeline(tally),
             bursts: bursts(agg),
@@ -252,7 +250,7 @@ mod tests {
     use testkit::*;
 
     #[test]
-    fn headline_is_in_fix_first_order() {
+    fn the_headline_is_by_count_and_the_fix_first_list_by_priority() {
         let t = night(
             3,
             &[
@@ -265,8 +263,23 @@ mod tests {
             &[],
         );
         let r = Report::build(&t, &ClueTally::default(), &FailOn::default());
-        let order: Vec<&str> = r.headline.iter().map(|r| r.stats.code.as_str()).collect();
+        let order: Vec<&str> = r.fix_first.iter().map(|r| r.stats.code.as_str()).collect();
         assert_eq!(order, ["50113", "50102", "30012", "51008", "50011"]);
+        let by_count: Vec<(&str, u64)> = r
+            .codes
+            .iter()
+            .map(|r| (r.stats.code.as_str(), r.stats.count))
+            .collect();
+        assert_eq!(
+            by_count,
+            [
+                ("50011", 150),
+                ("51008", 15),
+                ("50102", 6),
+                ("30012", 3),
+                ("50113", 3)
+            ]
+        );
         assert_eq!(r.rest, (0, 0));
         assert!(r.alert.is_none());
     }

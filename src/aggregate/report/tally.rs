@@ -1,18 +1,22 @@
 //! The report's running counts: the aggregate with per-minute counts while the span
 //! is short, and the clues (request-header dumps) counted, bounded however many.
 //!
+//! A code's sample is its first event whose line holds the whole error body; a line
+//! that holds only part of one (`"code": "50111",` inside a pretty-printed body) is
+//! kept until such an event comes, in this input or a later one.
+//!
 //! Clues follow the `--since`/`--until` window and the `--category` filter
 //! (credential clues are `auth`, timestamp clues `clock`); the other filters are
 //! about error codes and leave them alone.
 
-use super::super::Aggregate;
 use super::super::{max_opt, min_opt};
+use super::super::{Aggregate, Sample};
 use super::timeline::MINUTE_SPAN_MS;
 use crate::event::{Category, Event};
 use crate::filter::Filter;
 use crate::scan::clues::{Clue, ClueKind};
 use crate::time::{Bucket, Zone};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 /// The aggregate, plus per-minute counts for as long as the span is short enough
 /// to want them (they are dropped, and never grow again, once it is not).
@@ -22,6 +26,8 @@ pub struct Tally {
     pub(super) minutes: Option<BTreeMap<(i64, String), u64>>,
     lo: Option<i64>,
     hi: Option<i64>,
+    /// Codes whose sample is a line holding part of the body only.
+    fragments: BTreeSet<String>,
 }
 
 impl Tally {
@@ -33,6 +39,7 @@ impl Tally {
             minutes: Some(BTreeMap::new()),
             lo: None,
             hi: None,
+            fragments: BTreeSet::new(),
         }
     }
 
@@ -49,11 +56,64 @@ impl Tally {
                 self.minutes = None;
             }
         }
+        // The body lies outside the kept line: a fragment.
+        let whole = ev.span.is_some();
+        let mut fragment = None;
+        let mut better = None;
+        if let Some(text) = &ev.text {
+            let code = ev.code.as_ref();
+            let sampled = self.agg.codes.get(code).is_some_and(|s| s.sample.is_some());
+            if !sampled && !whole {
+                fragment = Some(code.to_string());
+            } else if sampled && whole && self.fragments.contains(code) {
+                let sample = Sample {
+                    source: ev.source,
+                    line: ev.line,
+                    text: text.clone(),
+                };
+                better = Some((code.to_string(), sample));
+            }
+        }
         self.agg.add(ev);
+        if let Some(code) = fragment {
+            self.fragments.insert(code);
+        }
+        if let Some((code, sample)) = better {
+            if let Some(s) = self.agg.codes.get_mut(&code) {
+                s.sample = Some(sample);
+            }
+            self.fragments.remove(&code);
+        }
+    }
+
+    /// Whether the code's sample holds only part of its body (no line held it whole).
+    pub fn fragment(&self, code: &str) -> bool {
+        self.fragments.contains(code)
     }
 
     /// Adds `other` (a tally of later inputs) into this one.
-    pub fn merge(&mut self, other: Tally) {
+    pub fn merge(&mut self, mut other: Tally) {
+        // A whole sample of the later inputs replaces a fragment of the earlier.
+        for code in std::mem::take(&mut self.fragments) {
+            let theirs = other.agg.codes.get_mut(&code);
+            match theirs {
+                Some(o) if o.sample.is_some() && !other.fragments.contains(&code) => {
+                    if let Some(s) = self.agg.codes.get_mut(&code) {
+                        s.sample = o.sample.take();
+                    }
+                }
+                _ => {
+                    other.fragments.remove(&code);
+                    self.fragments.insert(code);
+                }
+            }
+        }
+        for code in std::mem::take(&mut other.fragments) {
+            // Theirs is kept only where ours has no sample.
+            if self.agg.codes.get(&code).is_none_or(|s| s.sample.is_none()) {
+                self.fragments.insert(code);
+            }
+        }
         self.agg.merge(other.agg);
         self.lo = min_opt(self.lo, other.lo);
         self.hi = max_opt(self.hi, other.hi);
@@ -169,6 +229,54 @@ mod tests {
         a.add(ev("1", T0 + 5));
         assert!(a.minutes.is_none());
         assert_eq!(a.agg.total, 4);
+    }
+
+    /// An event on line `line` whose kept text holds its whole body or a fragment.
+    fn at(code: &str, line: u64, whole: bool) -> crate::event::Event<'static> {
+        let mut e = ev(code, T0 + line as i64);
+        e.line = line;
+        e.span = whole.then_some((0, 4));
+        e
+    }
+
+    fn sample_line(t: &Tally, code: &str) -> u64 {
+        t.agg.codes[code].sample.as_ref().unwrap().line
+    }
+
+    #[test]
+    fn a_whole_body_replaces_a_fragment_as_the_sample_in_one_input_and_across_inputs() {
+        let mut t = Tally::new(Zone::Utc);
+        t.add(at("50111", 3, false));
+        t.add(at("50111", 7, false));
+        assert_eq!(sample_line(&t, "50111"), 3);
+        t.add(at("50111", 9, true));
+        t.add(at("50111", 12, true));
+        assert_eq!(sample_line(&t, "50111"), 9);
+        // A whole first sample stays.
+        t.add(at("51006", 20, true));
+        t.add(at("51006", 21, true));
+        assert_eq!(sample_line(&t, "51006"), 20);
+
+        // Across inputs: a later input's whole body beats an earlier fragment, and
+        // an earlier whole body beats a later one.
+        let mut a = Tally::new(Zone::Utc);
+        a.add(at("51006", 1, false));
+        a.add(at("50011", 2, true));
+        let mut b = Tally::new(Zone::Utc);
+        b.add(at("51006", 30, true));
+        b.add(at("50011", 31, true));
+        b.add(at("60018", 32, false));
+        a.merge(b);
+        assert_eq!(sample_line(&a, "51006"), 30);
+        assert_eq!(sample_line(&a, "50011"), 2);
+        assert_eq!(sample_line(&a, "60018"), 32);
+        // 60018 is still a fragment: a whole one later replaces it.
+        a.add(at("60018", 40, true));
+        assert_eq!(sample_line(&a, "60018"), 40);
+        let mut c = Tally::new(Zone::Utc);
+        c.add(at("51006", 50, true));
+        a.merge(c);
+        assert_eq!(sample_line(&a, "51006"), 30);
     }
 
     #[test]

@@ -44,6 +44,33 @@ code{font:12.5px/1.45 ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;backg
 pre{font:12.5px/1.45 ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;background:#f6f8fa;border:1px solid #e6e9ed;border-radius:6px;padding:8px 10px;margin:4px 0 14px;white-space:pre-wrap;word-wrap:break-word;overflow-wrap:anywhere}
 .sample-head{margin-top:10px;font-size:14px}
 .muted{color:#59636e}
+.codes td,.codes th{padding:3px 10px;font-size:13.5px}
+.codes td.msg{font-weight:400}
+.share{display:inline-block;width:48px;text-align:right;margin-right:6px}
+code{overflow-wrap:anywhere}
+@media (max-width:720px){
+body{padding:0;font-size:14px}
+.page{border:0;border-radius:0;padding:14px 10px}
+h1{font-size:22px}
+h2{font-size:17px;margin-top:24px}
+.cards td{padding:0 4px 0 0}
+.card{padding:6px 8px}
+.card b{font-size:19px}
+.codes td,.codes th{padding:3px 5px}
+.codes .bar,.tl .bar,.codes .cat{display:none}
+.codes td.msg{overflow-wrap:anywhere}
+.share{width:auto}
+table.stack,.stack tbody,.stack tr,.stack td{display:block;width:auto}
+.stack tr:first-child{display:none}
+.stack tr{border-bottom:1px solid #d8dee4;padding:6px 0}
+.stack td{border:0;padding:1px 0;white-space:normal}
+.stack td.code,.stack td.n{display:inline-block;margin-right:10px}
+.stack td.t{display:inline-block;margin-right:10px}
+.stack td.last::before{content:"to ";color:#59636e}
+.tl th{width:auto!important}
+.diag{padding:10px}
+.scope td:first-child{width:auto}
+}
 svg text{font-family:-apple-system,"Segoe UI",Roboto,Arial,sans-serif}
 .foot{margin-top:32px;color:#59636e;font-size:12.5px}
 "#;
@@ -86,19 +113,16 @@ pub(super) fn page(r: &Report, ctx: &RenderCtx) -> String {
 <div class="page">
 <h1>okxscan report</h1>"#
     );
-    let sub = match r.span {
-        Some((a, b)) => format!(
-            "{} to {} {} · {}",
-            when(ctx, a),
-            when(ctx, b),
-            ctx.zone,
-            duration(b - a)
-        ),
-        None => "No event with a time".into(),
-    };
-    let _ = writeln!(o, r#"<p class="sub">{}</p>"#, html(&sub));
+    let _ = writeln!(o, r#"<p class="sub">{}</p>"#, html(&span_line(r, ctx)));
     if let Some(a) = alert_line(r) {
         let _ = writeln!(o, r#"<div class="alert">Alert: {}</div>"#, html(&a));
+    }
+    if let Some(l) = input_error_line(r) {
+        let _ = writeln!(o, r#"<div class="alert">Input error: {}<ul>"#, html(&l));
+        for p in &r.problems {
+            let _ = writeln!(o, "<li>{}</li>", html(&ctx.text(p)));
+        }
+        let _ = writeln!(o, "</ul></div>");
     }
 
     // Cards.
@@ -117,70 +141,20 @@ pub(super) fn page(r: &Report, ctx: &RenderCtx) -> String {
     }
     let _ = writeln!(o, "</tr></table>");
 
-    // Scope.
-    let _ = writeln!(o, "<h2>Scope</h2>\n<table class=\"scope\">");
-    for (k, v) in scope_lines(r, ctx) {
-        let _ = writeln!(o, "<tr><td>{k}</td><td>{}</td></tr>", html(&v));
-    }
-    for p in &r.problems {
-        let _ = writeln!(
-            o,
-            "<tr><td>Problem</td><td>{}</td></tr>",
-            html(&ctx.text(p))
-        );
-    }
-    let _ = writeln!(o, "</table>");
-    if !r.inputs.is_empty() {
-        let _ = writeln!(
-            o,
-            r#"<table class="files"><tr><th>file</th><th class="n">size</th><th class="n">lines</th><th class="n">events</th></tr>"#
-        );
-        for i in &r.inputs {
-            let _ = writeln!(
-                o,
-                r#"<tr><td><code>{}</code></td><td class="n">{}</td><td class="n">{}</td><td class="n">{}</td></tr>"#,
-                html(ctx.name(i.source)),
-                human_bytes(i.bytes),
-                thousands(i.lines),
-                thousands(i.events)
-            );
-        }
-        let _ = writeln!(o, "</table>");
-    }
-
-    // Headline.
+    // Headline: every code by count.
     let _ = writeln!(o, "<h2>Headline</h2>");
     let _ = writeln!(o, "<p><b>{}</b>.", html(&events_line(r)));
     if r.agg.total == 0 {
-        let _ = writeln!(o, " No OKX error found.</p>");
+        let found = if r.problems.is_empty() {
+            "No OKX error found."
+        } else {
+            "No OKX error found in what could be read."
+        };
+        let _ = writeln!(o, " {found}</p>");
     } else {
-        let _ = writeln!(
-            o,
-            " What to fix first: credentials, clock and permissions before rate limits and outages.</p>"
-        );
-        let _ = writeln!(
-            o,
-            r#"<table><tr><th>code</th><th class="n">events</th><th>category</th><th>first seen</th><th>last seen</th><th>message and remedy</th></tr>"#
-        );
-        for row in &r.headline {
-            let s = row.stats;
-            let _ = writeln!(
-                o,
-                r#"<tr><td class="code">{}</td><td class="n">{}</td><td class="t">{}{}</td><td class="t">{}</td><td class="t">{}</td><td><div class="msg">{}</div><div class="remedy">{}</div></td></tr>"#,
-                html(code_label(&s.code)),
-                thousands(s.count),
-                dot(s.category),
-                s.category,
-                html(&when_opt(ctx, s.first)),
-                html(&when_opt(ctx, s.last)),
-                html(&ctx.text(s.message())),
-                html_prose(row.info.remedy())
-            );
-        }
-        let _ = writeln!(o, "</table>");
-        if let Some(l) = rest_line(r) {
-            let _ = writeln!(o, r#"<p class="muted">{}</p>"#, html(&l));
-        }
+        let _ = writeln!(o, " Every code by count, most frequent first:</p>");
+        html_codes(&mut o, r, ctx);
+        html_fix_first(&mut o, r, ctx);
 
         // Timeline.
         let _ = writeln!(
@@ -213,7 +187,80 @@ pub(super) fn page(r: &Report, ctx: &RenderCtx) -> String {
         }
     }
 
-    // Diagnoses.
+    html_diagnoses(&mut o, r, ctx);
+    html_scope(&mut o, r, ctx);
+    html_samples(&mut o, r, ctx);
+    let _ = writeln!(
+        o,
+        r#"<p class="foot">Made by okxscan {}. OKX error codes are documented in the OKX API v5 reference, section "Error Code" (www.okx.com/docs-v5/en/#error-code).</p>"#,
+        env!("CARGO_PKG_VERSION")
+    );
+    let _ = writeln!(o, "</div>\n</body>\n</html>");
+    o
+}
+
+/// Every code with its count and share, most frequent first: on the first screen.
+fn html_codes(o: &mut String, r: &Report, ctx: &RenderCtx) {
+    let max = r.codes.first().map_or(0, |row| row.stats.count);
+    let _ = writeln!(
+        o,
+        r#"<table class="codes"><tr><th>code</th><th class="n">events</th><th>share</th><th class="cat">category</th><th>message</th></tr>"#
+    );
+    for row in &r.codes {
+        let s = row.stats;
+        let w = if max > 0 {
+            (s.count as f64 / max as f64 * 120.0).round() as u64
+        } else {
+            0
+        };
+        let _ = writeln!(
+            o,
+            r#"<tr><td class="code">{}</td><td class="n">{}</td><td class="t"><span class="share">{}</span><span class="bar" style="width:{}px"></span></td><td class="t cat">{}{}</td><td class="msg">{}</td></tr>"#,
+            html(code_label(&s.code)),
+            thousands(s.count),
+            share(s.count, r.agg.total),
+            w.max(2),
+            dot(s.category),
+            s.category,
+            html(&ctx.text(s.message())),
+        );
+    }
+    let _ = writeln!(o, "</table>");
+}
+
+/// The first codes in fix-first order, with the knowledge base's remedy.
+fn html_fix_first(o: &mut String, r: &Report, ctx: &RenderCtx) {
+    let _ = writeln!(o, "<h2>Fix first</h2>");
+    let _ = writeln!(
+        o,
+        "<p>Credentials, clock and permissions before rate limits and outages.</p>"
+    );
+    let _ = writeln!(
+        o,
+        r#"<table class="stack"><tr><th>code</th><th class="n">events</th><th>category</th><th>first seen</th><th>last seen</th><th>message and remedy</th></tr>"#
+    );
+    for row in &r.fix_first {
+        let s = row.stats;
+        let _ = writeln!(
+            o,
+            r#"<tr><td class="code">{}</td><td class="n">{}</td><td class="t">{}{}</td><td class="t">{}</td><td class="t last">{}</td><td><div class="msg">{}</div><div class="remedy">{}</div></td></tr>"#,
+            html(code_label(&s.code)),
+            thousands(s.count),
+            dot(s.category),
+            s.category,
+            html(&when_opt(ctx, s.first)),
+            html(&when_opt(ctx, s.last)),
+            html(&ctx.text(s.message())),
+            html_prose(row.info.remedy())
+        );
+    }
+    let _ = writeln!(o, "</table>");
+    if let Some(l) = rest_line(r) {
+        let _ = writeln!(o, r#"<p class="muted">{}</p>"#, html(&l));
+    }
+}
+
+fn html_diagnoses(o: &mut String, r: &Report, ctx: &RenderCtx) {
     let _ = writeln!(o, "<h2>Diagnoses</h2>");
     if r.diagnoses.is_empty() {
         let _ = writeln!(
@@ -243,36 +290,66 @@ pub(super) fn page(r: &Report, ctx: &RenderCtx) -> String {
             html_prose(&t.fix.join(" "))
         );
     }
+}
 
-    // Samples.
-    if r.agg.total > 0 {
-        let _ = writeln!(o, "<h2>Samples</h2>");
+fn html_scope(o: &mut String, r: &Report, ctx: &RenderCtx) {
+    let _ = writeln!(o, "<h2>Scope</h2>\n<table class=\"scope\">");
+    for (k, v) in scope_lines(r, ctx) {
+        let _ = writeln!(o, "<tr><td>{k}</td><td>{}</td></tr>", html(&v));
+    }
+    for p in &r.problems {
         let _ = writeln!(
             o,
-            r#"<p class="muted">One log line per code, in the headline's order; secrets masked.</p>"#
+            "<tr><td>Problem</td><td>{}</td></tr>",
+            html(&ctx.text(p))
         );
-        for row in &r.codes {
-            let Some((p, text)) = sample_text(row, ctx) else {
-                continue;
-            };
+    }
+    let _ = writeln!(o, "</table>");
+    if !r.inputs.is_empty() {
+        let _ = writeln!(
+            o,
+            r#"<table class="files"><tr><th>file</th><th class="n">size</th><th class="n">lines</th><th class="n">events</th></tr>"#
+        );
+        for i in &r.inputs {
             let _ = writeln!(
                 o,
-                r#"<div class="sample-head">{}<b>{}</b> · {} · <code>{}</code></div><pre>{}</pre>"#,
-                dot(row.stats.category),
-                html(code_label(&row.stats.code)),
-                row.stats.category,
-                html(&place(ctx, p)),
-                html(&text)
+                r#"<tr><td><code>{}</code></td><td class="n">{}</td><td class="n">{}</td><td class="n">{}</td></tr>"#,
+                html(ctx.name(i.source)),
+                human_bytes(i.bytes),
+                thousands(i.lines),
+                thousands(i.events)
             );
         }
+        let _ = writeln!(o, "</table>");
     }
+}
+
+fn html_samples(o: &mut String, r: &Report, ctx: &RenderCtx) {
+    if r.agg.total == 0 {
+        return;
+    }
+    let _ = writeln!(o, "<h2>Samples</h2>");
     let _ = writeln!(
         o,
-        r#"<p class="foot">Made by okxscan {}. OKX error codes are documented in the OKX API v5 reference, section "Error Code" (www.okx.com/docs-v5/en/#error-code).</p>"#,
-        env!("CARGO_PKG_VERSION")
+        r#"<p class="muted">One log line per code, in the headline's order; secrets masked.</p>"#
     );
-    let _ = writeln!(o, "</div>\n</body>\n</html>");
-    o
+    for row in &r.codes {
+        let Some((p, text)) = sample_text(row, ctx) else {
+            continue;
+        };
+        let _ = writeln!(
+            o,
+            r#"<div class="sample-head">{}<b>{}</b> · {} · <code>{}</code></div><pre>{}</pre>"#,
+            dot(row.stats.category),
+            html(code_label(&row.stats.code)),
+            row.stats.category,
+            html(&place(ctx, p)),
+            html(&text)
+        );
+        if row.fragment {
+            let _ = writeln!(o, r#"<p class="muted">{FRAGMENT_NOTE}</p>"#);
+        }
+    }
 }
 
 /// The timeline in numbers, under the chart (mail clients that drop SVG still show

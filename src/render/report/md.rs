@@ -30,11 +30,37 @@ fn md_prose(s: &str) -> String {
 pub(super) fn markdown(r: &Report, ctx: &RenderCtx) -> String {
     let mut o = String::new();
     let _ = writeln!(o, "# okxscan report\n");
+    let _ = writeln!(o, "{}\n", md_cell(&span_line(r, ctx)));
     if let Some(a) = alert_line(r) {
         let _ = writeln!(o, "> **Alert:** {}\n", md_cell(&a));
     }
 
-    let _ = writeln!(o, "## Scope\n");
+    let _ = writeln!(o, "## Headline\n");
+    if let Some(l) = input_error_line(r) {
+        let _ = writeln!(o, "> **Input error:** {}", md_cell(&l));
+        for p in &r.problems {
+            let _ = writeln!(o, "> - {}", md_cell(&ctx.text(p)));
+        }
+        let _ = writeln!(o);
+    }
+    if r.agg.total == 0 {
+        let found = if r.problems.is_empty() {
+            "No OKX error found."
+        } else {
+            "No OKX error found in what could be read."
+        };
+        let _ = writeln!(o, "**{}**. {found}", events_line(r));
+    } else {
+        markdown_headline(&mut o, r, ctx);
+    }
+    markdown_diagnoses(&mut o, r, ctx);
+    markdown_scope(&mut o, r, ctx);
+    markdown_samples(&mut o, r, ctx);
+    o
+}
+
+fn markdown_scope(o: &mut String, r: &Report, ctx: &RenderCtx) {
+    let _ = writeln!(o, "\n## Scope\n");
     for (k, v) in scope_lines(r, ctx) {
         let _ = writeln!(o, "- {k}: {}", md_cell(&v));
     }
@@ -55,29 +81,40 @@ pub(super) fn markdown(r: &Report, ctx: &RenderCtx) -> String {
             );
         }
     }
-
-    let _ = writeln!(o, "\n## Headline\n");
-    if r.agg.total == 0 {
-        let _ = writeln!(o, "**{}**. No OKX error found.", events_line(r));
-    } else {
-        markdown_headline(&mut o, r, ctx);
-    }
-    markdown_diagnoses(&mut o, r, ctx);
-    o
 }
 
 fn markdown_headline(o: &mut String, r: &Report, ctx: &RenderCtx) {
     let _ = writeln!(
         o,
-        "**{}**. What to fix first (credentials, clock and permissions before rate limits and outages):\n",
+        "**{}**. Every code by count, most frequent first:\n",
         events_line(r)
+    );
+    let _ = writeln!(o, "| code | events | share | category | message |");
+    let _ = writeln!(o, "|---|---:|---:|---|---|");
+    for row in &r.codes {
+        let s = row.stats;
+        let _ = writeln!(
+            o,
+            "| {} | {} | {} | {} | {} |",
+            md_cell(code_label(&s.code)),
+            thousands(s.count),
+            share(s.count, r.agg.total),
+            s.category,
+            md_cell(&ctx.text(s.message())),
+        );
+    }
+
+    let _ = writeln!(o, "\n## Fix first\n");
+    let _ = writeln!(
+        o,
+        "Credentials, clock and permissions before rate limits and outages:\n"
     );
     let _ = writeln!(
         o,
         "| code | events | category | first seen | last seen | message | remedy |"
     );
     let _ = writeln!(o, "|---|---:|---|---|---|---|---|");
-    for row in &r.headline {
+    for row in &r.fix_first {
         let s = row.stats;
         let _ = writeln!(
             o,
@@ -110,28 +147,29 @@ fn markdown_headline(o: &mut String, r: &Report, ctx: &RenderCtx) {
 }
 
 fn markdown_diagnoses(o: &mut String, r: &Report, ctx: &RenderCtx) {
-    let _ = writeln!(o, "\n## Diagnoses\n");
+    let _ = writeln!(o, "\n## Diagnoses");
     if r.diagnoses.is_empty() {
         let _ = writeln!(
             o,
-            "No sign of missing credentials, clock drift or missing permissions."
+            "\nNo sign of missing credentials, clock drift or missing permissions."
         );
     }
     for d in &r.diagnoses {
         let t = texts(d, ctx);
-        let _ = writeln!(o, "### {}\n", t.title);
+        let _ = writeln!(o, "\n### {}\n", t.title);
         for f in &t.findings {
             // Findings hold file names: untrusted.
             let _ = writeln!(o, "- {}", md_cell(f));
         }
-        let _ = writeln!(o);
-        let _ = writeln!(o, "Fix: {}\n", md_prose(&t.fix.join(" ")));
+        let _ = writeln!(o, "\nFix: {}", md_prose(&t.fix.join(" ")));
     }
+}
 
+fn markdown_samples(o: &mut String, r: &Report, ctx: &RenderCtx) {
     if r.codes.is_empty() {
         return;
     }
-    let _ = writeln!(o, "## Samples\n");
+    let _ = writeln!(o, "\n## Samples\n");
     let _ = writeln!(
         o,
         "One log line per code, in the headline's order; secrets masked."
@@ -147,8 +185,23 @@ fn markdown_diagnoses(o: &mut String, r: &Report, ctx: &RenderCtx) {
             row.stats.category,
             md_code(&place(ctx, p))
         );
-        let _ = writeln!(o, "{}", md_pre(&text));
+        let _ = writeln!(o, "{}", pre(&text));
+        if row.fragment {
+            let _ = writeln!(o, "\n{FRAGMENT_NOTE}");
+        }
     }
+}
+
+/// A `<pre>` block of several lines: each line escaped as [`md_pre`] escapes one.
+fn pre(text: &str) -> String {
+    let lines: Vec<String> = text
+        .split('\n')
+        .map(|l| {
+            let p = md_pre(l);
+            p["<pre>".len()..p.len() - "</pre>".len()].to_string()
+        })
+        .collect();
+    format!("<pre>{}</pre>", lines.join("\n"))
 }
 
 fn markdown_timeline(o: &mut String, tl: &Timeline, ctx: &RenderCtx) {

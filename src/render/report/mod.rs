@@ -8,8 +8,10 @@
 //! [`crate::aggregate::report`]; what a diagnosis means and how to fix it is
 //! knowledge, in [`crate::kb::diagnosis`].
 //!
-//! One file per format: [`md`], [`html`] (with its chart in [`svg`]); the plain-text
-//! pieces both share are here.
+//! Both formats read in the same order: the headline (every code by count, so the
+//! night's biggest code comes first, and any input that failed), the fix-first list,
+//! timeline, bursts, diagnoses, scope, samples. One file per format: [`md`],
+//! [`html`] (with its chart in [`svg`]); the plain-text pieces both share are here.
 
 mod html;
 mod md;
@@ -21,12 +23,15 @@ use crate::cli::ReportFormat;
 use crate::event::Category;
 use crate::kb::diagnosis::{advice, zone_hint, Cause, NO_OFFSET};
 use crate::scan::clues::ClueKind;
-use crate::time::Bucket;
+use crate::time::{Bucket, Zone};
+use std::borrow::Cow;
 use std::fmt::Write as _;
 use std::io::{self, Write};
 
 /// Longest sample line shown, in characters (after masking).
 const SAMPLE_CHARS: usize = 400;
+/// Most lines of a sample shown.
+const SAMPLE_LINES: usize = 60;
 
 pub fn write(
     out: &mut dyn Write,
@@ -62,7 +67,12 @@ pub fn colour(c: Category) -> &'static str {
 
 /// `2026-11-22 18:07:30` in the display zone.
 fn when(ctx: &RenderCtx, ms: i64) -> String {
-    let s = ctx.zone.format_secs(ms);
+    when_in(&ctx.zone, ms)
+}
+
+/// `2026-11-22 18:07:30` in `zone`.
+fn when_in(zone: &Zone, ms: i64) -> String {
+    let s = zone.format_secs(ms);
     s.get(..19).unwrap_or(&s).replacen('T', " ", 1)
 }
 
@@ -344,7 +354,7 @@ fn alert_line(r: &Report) -> Option<String> {
 fn rest_line(r: &Report) -> Option<String> {
     (r.rest.0 > 0).then(|| {
         format!(
-            "{} more {} with {} are listed under Samples.",
+            "{} more {} with {} come after these (every code is in the headline).",
             r.rest.0,
             if r.rest.0 == 1 { "code" } else { "codes" },
             plural(r.rest.1, "event", "events")
@@ -367,22 +377,98 @@ fn top_codes(top: &[(String, u64)]) -> String {
         .join(", ")
 }
 
-/// A sample line, masked and cut.
+/// `2026-11-22 18:07:30 to 2026-11-23 05:53:07 UTC · 11 h 45 min`.
+fn span_line(r: &Report, ctx: &RenderCtx) -> String {
+    match r.span {
+        Some((a, b)) => format!(
+            "{} to {} {} · {}",
+            when(ctx, a),
+            when(ctx, b),
+            ctx.zone,
+            duration(b - a)
+        ),
+        None => "No event with a time".into(),
+    }
+}
+
+/// What the headline says when an input could not be read whole (the problems
+/// themselves are listed under it, masked).
+fn input_error_line(r: &Report) -> Option<String> {
+    let n = r.problems.len() as u64;
+    (n > 0).then(|| {
+        format!(
+            "{}: the counts below leave out what could not be read.",
+            plural(n, "input failed", "inputs failed")
+        )
+    })
+}
+
+/// `39.1%` of `total`.
+fn share(n: u64, total: u64) -> String {
+    if total == 0 {
+        return String::new();
+    }
+    let p = n as f64 * 100.0 / total as f64;
+    if p >= 0.1 {
+        format!("{p:.1}%")
+    } else {
+        "<0.1%".into()
+    }
+}
+
+/// A line with its leading epoch-millisecond stamp (`1795371108588 ERROR ...`, also
+/// `[1795371108588]`) shown as a time in the display zone.
+fn readable_stamp<'a>(line: &'a str, zone: &Zone) -> Cow<'a, str> {
+    let lead = usize::from(line.starts_with('['));
+    let digits = line[lead..].bytes().take_while(u8::is_ascii_digit).count();
+    if digits != 13 {
+        return Cow::Borrowed(line);
+    }
+    let (stamp, rest) = line[lead..].split_at(13);
+    match stamp.parse::<i64>() {
+        // 2001-09-09 to 2286: every 13-digit number is a time in milliseconds.
+        Ok(ms) => Cow::Owned(format!(
+            "{}{}.{:03}{rest}",
+            &line[..lead],
+            when_in(zone, ms),
+            ms % 1000
+        )),
+        Err(_) => Cow::Borrowed(line),
+    }
+}
+
+/// A code's sample (its whole body when a line held it whole), masked, with epoch
+/// stamps as times, each line cut at [`SAMPLE_CHARS`], at most [`SAMPLE_LINES`].
 fn sample_text(row: &Row, ctx: &RenderCtx) -> Option<(Place, String)> {
     let s = row.stats.sample.as_ref()?;
     let masked = ctx.text(&s.text);
-    let mut t: String = masked.trim_end().chars().take(SAMPLE_CHARS).collect();
-    if masked.chars().count() > SAMPLE_CHARS {
-        t.push('…');
+    let mut out = String::new();
+    let mut lines = masked.trim_end().lines();
+    for (i, line) in lines.by_ref().take(SAMPLE_LINES).enumerate() {
+        if i > 0 {
+            out.push('\n');
+        }
+        let line = readable_stamp(line.trim_end_matches('\r'), &ctx.zone);
+        out.extend(line.chars().take(SAMPLE_CHARS));
+        if line.chars().count() > SAMPLE_CHARS {
+            out.push('…');
+        }
+    }
+    if lines.next().is_some() {
+        out.push_str("\n…");
     }
     Some((
         Place {
             source: s.source,
             line: s.line,
         },
-        t,
+        out,
     ))
 }
+
+/// Said under a sample that is one line of a body written over several lines.
+const FRAGMENT_NOTE: &str =
+    "One line of a body written over several lines: no line of this code held its whole body.";
 
 #[cfg(test)]
 mod tests {
@@ -393,5 +479,23 @@ mod tests {
         assert_eq!(duration(42_360_000), "11 h 46 min");
         assert_eq!(duration(65_000), "1 min 5 s");
         assert_eq!(duration(3 * 86_400_000 + 7_200_000), "3 d 2 h");
+    }
+
+    #[test]
+    fn shares_and_epoch_stamps() {
+        assert_eq!(share(292, 742), "39.4%");
+        assert_eq!(share(1, 100_000), "<0.1%");
+        assert_eq!(share(1, 0), "");
+        let t = |s: &'static str| readable_stamp(s, &Zone::Utc).into_owned();
+        assert_eq!(
+            t("1795371108588 ERROR x"),
+            "2026-11-22 18:11:48.588 ERROR x"
+        );
+        assert_eq!(t("[1795371108588] x"), "[2026-11-22 18:11:48.588] x");
+        assert_eq!(t("1795371108588"), "2026-11-22 18:11:48.588");
+        // Not 13 digits at the start: left alone.
+        for s in ["179537110858 x", "17953711085880 x", "x 1795371108588", ""] {
+            assert_eq!(t(s), s);
+        }
     }
 }
