@@ -17,9 +17,8 @@ mod html;
 mod md;
 mod svg;
 
-use super::{human_bytes, thousands, RenderCtx};
+use super::{human_bytes, thousands, RenderCtx, ReportFormat};
 use crate::aggregate::report::{Burst, Diagnosis, Offset, Place, Report, Row, Timeline};
-use crate::cli::ReportFormat;
 use crate::event::Category;
 use crate::kb::diagnosis::{advice, zone_hint, Cause, NO_OFFSET};
 use crate::scan::clues::ClueKind;
