@@ -353,8 +353,9 @@ fn html_first_screen_has_the_numbers_and_the_top_codes_and_it_narrows() {
     assert!(html.contains("code{overflow-wrap:anywhere}"));
 }
 
-/// A log with a pretty-printed body of 50111 first and a one-line one later, and
-/// a 51006 that is only ever pretty-printed; stamps in epoch milliseconds.
+/// A log with a pretty-printed body of 50111 first and a one-line one later, a
+/// one-line 50011, and a 51006 that is only ever pretty-printed; stamps in epoch
+/// milliseconds.
 const MULTI_LINE: &str = "1795392932198 ERROR order response:
 {
   \"code\": \"50111\",
@@ -363,6 +364,7 @@ const MULTI_LINE: &str = "1795392932198 ERROR order response:
 }
 1795392955670 INFO order placed
 1795398693932 ERROR rest: okx {\"code\":\"50111\",\"data\":[],\"msg\":\"Invalid OK-ACCESS-KEY\"}
+1795398710000 ERROR rest: okx {\"code\":\"50011\",\"msg\":\"Too Many Requests\"}
 1795398700000 ERROR order response:
 {
   \"code\": \"1\",
@@ -382,30 +384,57 @@ fn samples_are_whole_bodies_with_epoch_stamps_as_times() {
     std::fs::write(dir.path().join("bot.log"), MULTI_LINE).unwrap();
     let md = text(&run(&["--tz", "UTC"], dir.path()));
     let samples = &md[at(&md, "## Samples")..];
-    // 50111: the one-line body, not the `"code": "50111",` line of the first.
+    // 50111: a whole body, not the `"code": "50111",` line of the first one.
+    let s50111 = &samples[at(samples, "**50111**")..at(samples, "**50011**")];
+    assert!(
+        s50111.contains(r#""msg":"Invalid OK-ACCESS-KEY"}</pre>"#)
+            || s50111.contains("\"msg\": \"Invalid OK-ACCESS-KEY\"\n}</pre>"),
+        "{s50111}"
+    );
+    assert!(!s50111.contains("<pre>  \"code\": \"50111\","), "{s50111}");
+    // Epoch-millisecond stamps are times in the display zone.
     assert!(
         samples.contains(
-            "<pre>2026-11-23 01:51:33.932 ERROR rest: okx {\"code\":\"50111\",\"data\":[],\"msg\":\"Invalid OK-ACCESS-KEY\"}</pre>"
+            r#"<pre>2026-11-23 01:51:50.000 ERROR rest: okx {"code":"50011","msg":"Too Many Requests"}</pre>"#
         ),
         "{samples}"
     );
-    assert!(!samples.contains("1795398693932"), "{samples}");
-    assert!(!samples.contains("<pre>  \"code\": \"50111\""), "{samples}");
-    // 51006 never had a line of its own: its line is said to be a fragment.
-    let s51006 = &samples[at(samples, "**51006**")..];
-    assert!(
-        s51006.contains("One line of a body written over several lines"),
-        "{s51006}"
-    );
-    // Shown in the display zone.
+    assert!(!samples.contains("17953"), "{samples}");
     let md = text(&run(&["--tz", "Asia/Shanghai"], dir.path()));
     assert!(
-        md.contains("<pre>2026-11-23 09:51:33.932 ERROR rest: okx"),
+        md.contains("<pre>2026-11-23 09:51:50.000 ERROR rest: okx"),
         "{md}"
     );
-    // The whole HTML too.
     let html = text(&run(&["--tz", "UTC", "--format", "html"], dir.path()));
-    assert!(html.contains("<pre>2026-11-23 01:51:33.932 ERROR rest: okx"));
+    assert!(html.contains("<pre>2026-11-23 01:51:50.000 ERROR rest: okx"));
+}
+
+// Pending: src/cmd/report.rs's sink must call `Tally::add_at(ev, place)` instead of
+// `Tally::add(ev)` (one line, outside this helper's files) for the binary to find
+// bodies written over several lines in the chunk; `Tally::add_at` and the bracket
+// walk are tested in src/aggregate/report/{tally,sample}.rs.
+#[test]
+#[ignore = "needs src/cmd/report.rs to call Tally::add_at"]
+fn a_body_written_over_several_lines_is_sampled_whole() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("bot.log"), MULTI_LINE).unwrap();
+    let md = text(&run(&["--tz", "UTC"], dir.path()));
+    let samples = &md[at(&md, "## Samples")..];
+    // 51006 only ever came pretty-printed: its sample is the whole body, with the
+    // record's first line (its stamp as a time) above it.
+    let want = "<pre>2026-11-23 01:51:40.000 ERROR order response:
+{
+  \"code\": \"1\",
+  \"data\": [
+    {
+      \"sCode\": \"51006\",
+      \"sMsg\": \"Order price is not within the price limit\"
+    }
+  ],
+  \"msg\": \"\"
+}</pre>";
+    assert!(samples.contains(want), "{samples}");
+    assert!(!samples.contains("One line of a body"), "{samples}");
 }
 
 #[test]

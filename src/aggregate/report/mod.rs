@@ -8,6 +8,7 @@
 //! [`timeline`] and [`diagnose`] read the counts once the scan is over.
 
 mod diagnose;
+mod sample;
 mod tally;
 mod timeline;
 

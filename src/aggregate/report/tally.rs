@@ -15,6 +15,7 @@ use super::timeline::MINUTE_SPAN_MS;
 use crate::event::{Category, Event};
 use crate::filter::Filter;
 use crate::scan::clues::{Clue, ClueKind};
+use crate::scan::sink::Place as Found;
 use crate::time::{Bucket, Zone};
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -84,6 +85,28 @@ impl Tally {
             }
             self.fragments.remove(&code);
         }
+    }
+
+    /// Adds an event found at `place`. When the event's line holds only part of a
+    /// body written over several lines and the event is to be the code's sample, the
+    /// sample is the whole body, found in the chunk (see [`super::sample`]).
+    pub fn add_at(&mut self, mut ev: Event<'_>, place: &Found<'_>) {
+        if ev.span.is_none() && ev.text.is_some() {
+            let code = ev.code.as_ref();
+            let wanted = self
+                .agg
+                .codes
+                .get(code)
+                .is_none_or(|s| s.sample.is_none() || self.fragments.contains(code));
+            if wanted {
+                if let Some(body) = super::sample::body_lines(place.chunk, place.at) {
+                    let text = String::from_utf8_lossy(body).into_owned();
+                    ev.span = Some((0, text.len()));
+                    ev.text = Some(text);
+                }
+            }
+        }
+        self.add(ev);
     }
 
     /// Whether the code's sample holds only part of its body (no line held it whole).
@@ -277,6 +300,32 @@ mod tests {
         c.add(at("51006", 50, true));
         a.merge(c);
         assert_eq!(sample_line(&a, "51006"), 30);
+    }
+
+    #[test]
+    fn add_at_makes_a_fragment_sample_the_whole_body_from_the_chunk() {
+        let chunk = "1795392932198 ERROR order response:\n{\n  \"code\": \"50111\",\n  \"msg\": \"Invalid OK-ACCESS-KEY\"\n}\n";
+        let place = Found {
+            chunk: chunk.as_bytes(),
+            at: chunk.find("50111").unwrap(),
+            first_line: 1,
+        };
+        let mut t = Tally::new(Zone::Utc);
+        let mut e = at("50111", 3, false);
+        e.text = Some("  \"code\": \"50111\",".into());
+        t.add_at(e, &place);
+        let s = t.agg.codes["50111"].sample.as_ref().unwrap();
+        assert_eq!(s.text, chunk.trim_end());
+        assert_eq!(s.line, 3);
+        assert!(!t.fragment("50111"));
+        // A line that holds its body whole is kept as it is.
+        let mut e = at("50011", 9, true);
+        e.text = Some("one line".into());
+        t.add_at(e, &place);
+        assert_eq!(
+            t.agg.codes["50011"].sample.as_ref().unwrap().text,
+            "one line"
+        );
     }
 
     #[test]
