@@ -84,8 +84,9 @@ impl Sink for ReportSink<'_> {
         }
     }
 
-    fn event(&mut self, ev: Event<'_>, _: &Place<'_>) -> io::Result<Flow> {
-        self.tally.add(ev);
+    fn event(&mut self, ev: Event<'_>, place: &Place<'_>) -> io::Result<Flow> {
+        // The sample of a body over several lines is taken whole from its chunk.
+        self.tally.add_at(ev, place);
         Ok(Flow::Go)
     }
 
