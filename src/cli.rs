@@ -5,7 +5,7 @@
 use crate::event::{Api, Category};
 pub use crate::render::{ColorChoice, GrepFormat, ReportFormat, SummaryFormat};
 use crate::time::Bucket;
-use clap::{Args, Parser, Subcommand};
+use clap::{Args, Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;
 
 /// Find, count and explain OKX / OKEx API errors in trading-bot logs.

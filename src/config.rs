@@ -18,6 +18,8 @@ pub enum ConfigError {
     Zone(#[from] BadZone),
     #[error("bad {what} '{value}': use RFC 3339, YYYY-MM-DD, 'YYYY-MM-DD HH:MM', 30m, 3h, 2d, today or yesterday")]
     Time { what: &'static str, value: String },
+    #[error(transparent)]
+    Code(#[from] crate::filter::BadCode),
     #[error("bad --message regex: {0}")]
     Regex(#[from] regex::Error),
     #[error("bad --glob: {0}")]

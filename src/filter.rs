@@ -58,12 +58,18 @@ impl CodePattern {
     }
 }
 
+/// A `--code` item that is neither a code nor a prefix pattern (the message says
+/// what is accepted).
+#[derive(Debug, thiserror::Error)]
+#[error("{0}")]
+pub struct BadCode(String);
+
 /// The `--code` items as patterns: an item that is neither a code nor a prefix pattern
 /// is an error; a code the knowledge base does not know is warned about on stderr.
-pub fn code_patterns(items: &[String]) -> anyhow::Result<Vec<CodePattern>> {
+pub fn code_patterns(items: &[String]) -> Result<Vec<CodePattern>, BadCode> {
     let mut patterns = Vec::with_capacity(items.len());
     for item in items {
-        let (pattern, note) = CodePattern::check(item).map_err(anyhow::Error::msg)?;
+        let (pattern, note) = CodePattern::check(item).map_err(BadCode)?;
         if let Some(note) = note {
             eprintln!("okxscan: warning: {note}");
         }
