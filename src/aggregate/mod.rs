@@ -2,6 +2,13 @@
 //! time buckets, one sample per code), never the events themselves, so memory does
 //! not grow with the size of the logs. Aggregates of different inputs merge in input
 //! order, which keeps every output deterministic whatever the thread count.
+//!
+//! A total keeps what each input gave it ([`SourceFigures`]: its counts, times and
+//! messages by code), so that `summary --format json` can say it per file and
+//! `okxscan merge` can fold several hosts' files again exactly as one run over all of
+//! them would have: counts, first and last seen and buckets are sums, minima and
+//! maxima, in any order; only the capped message lists depend on the order of the
+//! folds, and that order is the input order, which the per-file figures keep.
 
 pub mod report;
 
@@ -11,7 +18,7 @@ use crate::time::{Bucket, Zone};
 use rustc_hash::FxHashMap;
 
 /// Distinct messages kept per code; more are counted under the last slot.
-const MAX_MESSAGES: usize = 32;
+pub const MAX_MESSAGES: usize = 32;
 
 /// One example of a code, for reports.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -63,8 +70,24 @@ pub struct Aggregate {
     pub partial: u64,
     pub untimed: u64,
     pub keep_samples: bool,
+    /// The input of the events added here directly (set by [`Aggregate::add`]).
+    pub source: Option<usize>,
+    /// What each input merged into this aggregate gave it, in merge (input) order;
+    /// inputs that gave no event are left out.
+    pub sources: Vec<SourceFigures>,
     /// Reused lookup key of the time maps.
     scratch: (i64, String),
+}
+
+/// One input's share of a total: its events by code (times, counts, messages; no
+/// sample), sorted as [`Aggregate::sorted`] sorts them.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SourceFigures {
+    pub source: usize,
+    pub total: u64,
+    pub partial: u64,
+    pub untimed: u64,
+    pub codes: Vec<CodeStats>,
 }
 
 /// Adds one to `(at, code)`; `key` is a scratch key reused from call to call, so a
@@ -93,12 +116,15 @@ impl Aggregate {
             partial: 0,
             untimed: 0,
             keep_samples: false,
+            source: None,
+            sources: Vec::new(),
             scratch: (0, String::new()),
         }
     }
 
     pub fn add(&mut self, ev: Event<'_>) {
         self.total += 1;
+        self.source = Some(ev.source);
         self.partial += u64::from(ev.partial);
         // A code's text is copied only the first time it is seen.
         if !self.codes.contains_key(ev.code.as_ref()) {
@@ -160,8 +186,48 @@ impl Aggregate {
         }
     }
 
+    /// What the events added here directly amount to, if there were any.
+    fn own_figures(&self) -> Option<SourceFigures> {
+        let source = self.source.filter(|_| self.total > 0)?;
+        Some(SourceFigures {
+            source,
+            total: self.total,
+            partial: self.partial,
+            untimed: self.untimed,
+            codes: self
+                .sorted()
+                .into_iter()
+                .map(|s| CodeStats {
+                    sample: None,
+                    ..s.clone()
+                })
+                .collect(),
+        })
+    }
+
+    /// Each input's share, in input order: the merged inputs' figures, or for an
+    /// aggregate that was only added to, its own.
+    pub fn per_source(&self) -> Vec<SourceFigures> {
+        if self.sources.is_empty() {
+            self.own_figures().into_iter().collect()
+        } else {
+            self.sources.clone()
+        }
+    }
+
     /// Adds `other` (an aggregate of later inputs) into this one.
-    pub fn merge(&mut self, other: Aggregate) {
+    pub fn merge(&mut self, mut other: Aggregate) {
+        // An aggregate that had events added but nothing merged yet is one input's:
+        // keep its figures before they mix with the next input's.
+        if self.sources.is_empty() {
+            let own = self.own_figures();
+            self.sources.extend(own);
+        }
+        if other.sources.is_empty() {
+            self.sources.extend(other.own_figures());
+        } else {
+            self.sources.append(&mut other.sources);
+        }
         self.total += other.total;
         self.partial += other.partial;
         self.untimed += other.untimed;
@@ -181,11 +247,7 @@ impl Aggregate {
                     s.partial += o.partial;
                     s.first = min_opt(s.first, o.first);
                     s.last = max_opt(s.last, o.last);
-                    for (m, n) in o.messages {
-                        if s.messages.len() < MAX_MESSAGES || s.messages.contains_key(&m) {
-                            *s.messages.entry(m).or_default() += n;
-                        }
-                    }
+                    merge_messages(&mut s.messages, o.messages);
                     if s.sample.is_none() {
                         s.sample = o.sample;
                     }
@@ -217,6 +279,26 @@ impl Aggregate {
             .collect();
         rows.sort_by(|a, b| a.0.cmp(&b.0).then(b.2.cmp(&a.2)).then(a.1.cmp(b.1)));
         rows
+    }
+}
+
+/// Adds `more` (a later input's messages of one code) into `kept`. When both do not
+/// fit under [`MAX_MESSAGES`], the newcomers are taken by count (descending), then
+/// text, not in hash order: which ones are kept then depends on the two lists only,
+/// so that `merge` can fold the per-file figures of a summary again to the same lists.
+fn merge_messages(kept: &mut FxHashMap<String, u64>, more: FxHashMap<String, u64>) {
+    if kept.len() + more.len() <= MAX_MESSAGES {
+        for (m, n) in more {
+            *kept.entry(m).or_default() += n;
+        }
+        return;
+    }
+    let mut more: Vec<(String, u64)> = more.into_iter().collect();
+    more.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+    for (m, n) in more {
+        if kept.len() < MAX_MESSAGES || kept.contains_key(&m) {
+            *kept.entry(m).or_default() += n;
+        }
     }
 }
 
