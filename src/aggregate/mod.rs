@@ -382,4 +382,68 @@ mod tests {
         assert_eq!(x.buckets, one.buckets);
         assert_eq!(x.total, one.total);
     }
+
+    #[test]
+    fn a_total_keeps_each_inputs_share_in_input_order() {
+        let mut total = Aggregate::new(Bucket::None, Zone::Utc);
+        for (source, code) in [(0, "1"), (1, "2"), (2, "")] {
+            let mut a = Aggregate::new(Bucket::None, Zone::Utc);
+            if !code.is_empty() {
+                a.add(Event {
+                    source,
+                    ..ev(code, 5, "m")
+                });
+                a.add(Event {
+                    source,
+                    ..ev(code, 9, "m")
+                });
+            }
+            total.merge(a);
+        }
+        let figs = total.per_source();
+        // The input with no event is left out.
+        assert_eq!(figs.iter().map(|f| f.source).collect::<Vec<_>>(), [0, 1]);
+        assert_eq!(figs[1].codes[0].code, "2");
+        assert_eq!((figs[1].total, figs[1].codes[0].first), (2, Some(5)));
+        // An aggregate only added to is one input's.
+        let mut one = Aggregate::new(Bucket::None, Zone::Utc);
+        one.add(Event {
+            source: 7,
+            ..ev("3", 1, "m")
+        });
+        assert_eq!(one.per_source()[0].source, 7);
+        // ... and stays so when more is merged into it.
+        one.merge(total);
+        let sources: Vec<usize> = one.per_source().iter().map(|f| f.source).collect();
+        assert_eq!(sources, [7, 0, 1]);
+    }
+
+    #[test]
+    fn messages_over_the_cap_are_kept_whatever_the_order_of_the_map() {
+        // 30 kept; 6 newcomers, of which 2 fit: the two most frequent, whatever
+        // order the newcomers' map was filled in.
+        let kept: FxHashMap<String, u64> = (0..30).map(|i| (format!("k{i}"), 1)).collect();
+        let news = [
+            ("n1", 1),
+            ("n2", 5),
+            ("n3", 1),
+            ("n4", 5),
+            ("n5", 2),
+            ("n6", 1),
+        ];
+        let mut results = Vec::new();
+        for rot in 0..news.len() {
+            let mut more = FxHashMap::default();
+            for i in 0..news.len() {
+                let (m, n) = news[(i + rot) % news.len()];
+                more.insert(m.to_string(), n);
+            }
+            let mut k = kept.clone();
+            merge_messages(&mut k, more);
+            assert_eq!(k.len(), MAX_MESSAGES);
+            assert_eq!((k.get("n2"), k.get("n4")), (Some(&5), Some(&5)));
+            results.push(k);
+        }
+        assert!(results.windows(2).all(|w| w[0] == w[1]));
+    }
 }

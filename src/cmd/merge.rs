@@ -103,7 +103,7 @@ pub fn run(args: &MergeArgs) -> Result<Status> {
             ("(stdin)".to_string(), s)
         } else {
             let name = render::escape::terminal(&path.display().to_string()).into_owned();
-            let text = std::fs::read_to_string(path).with_context(|| format!("{name}"))?;
+            let text = std::fs::read_to_string(path).with_context(|| name.clone())?;
             (name, text)
         };
         summaries.push(read(&name, &text)?);

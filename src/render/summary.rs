@@ -398,3 +398,67 @@ fn json_file(name: &str, f: Option<&SourceFigures>, ctx: &RenderCtx) -> JsonFile
             .collect(),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::time::Zone;
+
+    fn ctx(redact: bool) -> RenderCtx {
+        RenderCtx {
+            zone: Zone::Utc,
+            redact,
+            names: Vec::new(),
+            bytes: 0,
+            lines: 0,
+            lines_counted: false,
+            partial: 0,
+        }
+    }
+
+    fn messages(v: &[(&str, u64)]) -> FxHashMap<String, u64> {
+        v.iter().map(|(m, n)| (m.to_string(), *n)).collect()
+    }
+
+    #[test]
+    fn the_shown_message_is_counted_as_it_is_shown() {
+        // Two signatures masked to one text outnumber the message seen three times.
+        let m = messages(&[
+            ("Invalid sign=q5Rk1vZpS8nXw3Yb", 2),
+            ("Invalid sign=C0FFEE5EC12E7ABC", 2),
+            ("Timestamp request expired", 3),
+        ]);
+        assert_eq!(
+            shown_messages(&m, &ctx(true)),
+            vec![
+                ("Invalid sign=****".to_string(), 4),
+                ("Timestamp request expired".to_string(), 3)
+            ]
+        );
+        assert_eq!(
+            shown_messages(&m, &ctx(false))[0],
+            ("Timestamp request expired".to_string(), 3)
+        );
+        // Ties go to the alphabetically first; control characters are shown escaped.
+        let m = messages(&[("b", 1), ("a\x1b[2J", 1)]);
+        assert_eq!(shown_messages(&m, &ctx(true))[0].0, "a\\x1b[2J");
+    }
+
+    #[test]
+    fn a_shown_message_shows_as_itself() {
+        // `merge` reads shown texts back and shows them again: nothing may change.
+        let ctx = ctx(true);
+        for raw in [
+            "Invalid sign=q5Rk1vZpS8nXw3Yb&apiKey=7d3f2a9c-51be-4e0a-9c1d-0aa8e2b40917",
+            "passphrase: \"Tr0ub4dor&3horse\" secret\x1b=x",
+            "sign\x1b: abc\u{9b}31m",
+            "OK-ACCESS-KEY: 7d3f2a9c-51be\u{2028}-4e0a",
+            "api_key='abc' \\\"secret\\\": \\\"C0FFEE5EC12E7ABC\\\"",
+            "plain text",
+        ] {
+            let once = shown_messages(&messages(&[(raw, 1)]), &ctx);
+            let twice = shown_messages(&messages(&[(&once[0].0, 1)]), &ctx);
+            assert_eq!(once, twice, "{raw:?}");
+        }
+    }
+}
