@@ -40,6 +40,11 @@ pub enum Command {
     /// List the knowledge base of error codes.
     Codes(CodesArgs),
     /// Merge `summary --format json` files (one per host) into the summary of all their logs.
+    ///
+    /// Prints what one `okxscan summary` over all the hosts' logs, in the order of the
+    /// files, would print, from the JSON summaries each host wrote (made with the same
+    /// `--by` and filters). Exit status: 0 events found, 1 none, 2 a file that cannot be
+    /// merged (unreadable, of another version, or made with another `--by`).
     Merge(MergeArgs),
 }
 
@@ -270,10 +275,6 @@ pub struct ExplainArgs {
     pub codes: Vec<String>,
 }
 
-/// Prints the summary one run over all the hosts' logs would print, from the JSON
-/// summaries each host wrote (`okxscan summary --format json`, made with the same
-/// `--by` and filters). Exit status: 0 events found, 1 none, 2 a file that cannot be
-/// merged (unreadable, of another version, or made with another `--by`).
 #[derive(Debug, Args, Clone)]
 pub struct MergeArgs {
     /// JSON summaries (`-` for stdin), in the order one run would read their logs
