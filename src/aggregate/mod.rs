@@ -14,6 +14,8 @@ pub mod report;
 
 use crate::event::{Api, Category, Event};
 use crate::filter::classify;
+use crate::input::Source;
+use crate::scan::sink::{Flow, Needs, Place, Sink, SourceEnd};
 use crate::time::{Bucket, Zone};
 use rustc_hash::FxHashMap;
 
@@ -75,6 +77,9 @@ pub struct Aggregate {
     /// What each input merged into this aggregate gave it, in merge (input) order;
     /// inputs that gave no event are left out.
     pub sources: Vec<SourceFigures>,
+    /// The source being scanned, when this aggregate is a scan's sink: its events
+    /// are added there and merged in here when it ends.
+    open: Option<Box<Aggregate>>,
     /// Reused lookup key of the time maps.
     scratch: (i64, String),
 }
@@ -118,6 +123,7 @@ impl Aggregate {
             keep_samples: false,
             source: None,
             sources: Vec::new(),
+            open: None,
             scratch: (0, String::new()),
         }
     }
@@ -183,6 +189,13 @@ impl Aggregate {
             if let Some(text) = text {
                 st.sample = Some(Sample { source, line, text });
             }
+        }
+    }
+
+    /// Merges the source being scanned (as a sink) in.
+    fn close_source(&mut self) {
+        if let Some(a) = self.open.take() {
+            self.merge(*a);
         }
     }
 
@@ -317,6 +330,43 @@ pub(crate) fn max_opt(a: Option<i64>, b: Option<i64>) -> Option<i64> {
         (Some(x), Some(y)) => Some(x.max(y)),
         (x, None) => x,
         (None, y) => y,
+    }
+}
+
+/// The aggregate is the summary's sink: samples need the line text and number.
+/// Each source's events go to an aggregate of their own, merged into this one when
+/// the source ends (a merge per source, nothing more per event): so the total keeps
+/// each input's share ([`SourceFigures`]), and keeps the messages that `okxscan
+/// merge`, folding those shares again, keeps.
+impl Sink for Aggregate {
+    fn needs(&self) -> Needs {
+        Needs {
+            lines: self.keep_samples,
+            text: self.keep_samples,
+            ..Needs::default()
+        }
+    }
+
+    fn begin(&mut self, index: usize, _: &Source) -> std::io::Result<Flow> {
+        self.close_source();
+        let mut a = Aggregate::new(self.bucket, self.zone.clone());
+        a.keep_samples = self.keep_samples;
+        a.source = Some(index);
+        self.open = Some(Box::new(a));
+        Ok(Flow::Go)
+    }
+
+    fn event(&mut self, ev: Event<'_>, _: &Place<'_>) -> std::io::Result<Flow> {
+        match self.open.as_deref_mut() {
+            Some(a) => a.add(ev),
+            None => self.add(ev),
+        }
+        Ok(Flow::Go)
+    }
+
+    fn end(&mut self, _: usize, _: &Source, _: SourceEnd) -> std::io::Result<Flow> {
+        self.close_source();
+        Ok(Flow::Go)
     }
 }
 

@@ -10,9 +10,9 @@
 //! files would have printed; times are RFC 3339 with milliseconds, exact to read back.
 
 use super::escape::{csv_cell, md_cell};
+use super::SummaryFormat;
 use super::{human_bytes, thousands, RenderCtx};
 use crate::aggregate::{Aggregate, CodeStats, SourceFigures};
-use crate::cli::SummaryFormat;
 use crate::kb;
 use crate::time::Bucket;
 use rustc_hash::FxHashMap;
