@@ -199,6 +199,17 @@ pub fn say_stats(run: &Run, matched: u64) {
         run.sources.len(),
         run.started.elapsed().as_secs_f64()
     );
+    if let Some(kib) = peak_memory_kib() {
+        let _ = writeln!(err, "{kib} KiB peak resident memory");
+    }
+}
+
+/// This process's peak resident memory since it started (Linux: `VmHWM`, which
+/// unlike `getrusage` counts nothing from before `exec`).
+fn peak_memory_kib() -> Option<u64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    line.split_whitespace().nth(1)?.parse().ok()
 }
 
 /// Where a command writes: stdout, or a file replaced atomically (a temporary file

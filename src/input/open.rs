@@ -41,7 +41,7 @@ impl Default for ReadOptions {
             chunk_size: 1 << 20,
             map_chunk_size: 4 << 20,
             max_record: 1 << 30,
-            stream_ahead: 8,
+            stream_ahead: 4,
             progress: Progress::off(),
         }
     }
@@ -259,7 +259,7 @@ impl StreamInput {
         };
         let (tx, rx) = mpsc::sync_channel(opts.stream_ahead.max(1));
         let (back, back_rx) = mpsc::channel();
-        let (size, max, keep) = (opts.chunk_size, opts.max_record, opts.stream_ahead * 4);
+        let (size, max, keep) = (opts.chunk_size, opts.max_record, opts.stream_ahead);
         // Detached: a sink that stops early drops the receiver, and the reader ends
         // at its next chunk (a pipe that never ends would keep a scoped thread).
         std::thread::spawn(move || read_stream(reader, format, size, max, keep, tx, back_rx));

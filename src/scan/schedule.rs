@@ -38,10 +38,12 @@ impl Settings {
     }
 
     /// Chunks scanned ahead of the next one to merge: enough to keep every thread
-    /// busy while one result is late, few enough to bound memory (each in-flight
-    /// stream chunk holds its buffer).
-    fn ahead() -> usize {
-        (rayon::current_num_threads() * 8).max(4)
+    /// busy while one result is late, few enough to bound memory: each in-flight
+    /// stream chunk holds its buffer, and a chunk of nothing but error lines scanned
+    /// for `grep` holds about three times its size in events and their text.
+    fn ahead(needs: Needs) -> usize {
+        let per_thread = if needs.text { 2 } else { 4 };
+        (rayon::current_num_threads() * per_thread).max(4)
     }
 }
 
@@ -140,7 +142,7 @@ impl<'a, S: Sink + Send> Scheduler<'a, S> {
 
     fn run(mut self) -> io::Result<()> {
         let (tx, rx) = mpsc::channel::<(u64, Done)>();
-        let ahead = Settings::ahead();
+        let ahead = Settings::ahead(self.needs);
         let opts = &self.opts.clone();
         let set = self.set;
         // Buffers of `pread` chunks, reused from chunk to chunk.
