@@ -123,6 +123,7 @@ struct Fleet {
     by: &'static str,
     tz: &'static str,
     no_redact: bool,
+    stats: bool,
     cuts: Vec<Vec<f64>>,
     hosts: usize,
     deal: Vec<usize>,
@@ -135,17 +136,19 @@ fn fleet() -> impl Strategy<Value = Fleet> {
         prop::sample::select(vec!["none", "minute", "hour", "day"]),
         prop::sample::select(vec!["UTC", "Asia/Shanghai", "America/New_York", "+05:30"]),
         prop::bool::weighted(0.2),
+        prop::bool::weighted(0.3),
         prop::collection::vec(prop::collection::vec(0.0f64..1.0, 0..3), 7),
         1usize..=4,
         prop::collection::vec(0usize..4, 21),
     )
         .prop_map(
-            |(seed, secrets, by, tz, no_redact, cuts, hosts, deal)| Fleet {
+            |(seed, secrets, by, tz, no_redact, stats, cuts, hosts, deal)| Fleet {
                 seed,
                 secrets,
                 by,
                 tz,
                 no_redact,
+                stats,
                 cuts,
                 hosts,
                 deal,
@@ -201,6 +204,10 @@ fn check_fleet(f: &Fleet) -> Result<(), TestCaseError> {
     let mut opts = strings(&["--by", f.by, "--tz", f.tz]);
     if f.no_redact {
         opts.push("--no-redact".into());
+    }
+    if f.stats {
+        // Lines are counted, and the summary says how many.
+        opts.push("--stats".into());
     }
     let mut jsons = Vec::new();
     for (i, files) in hosts.iter().enumerate() {
