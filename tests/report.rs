@@ -414,7 +414,6 @@ fn samples_are_whole_bodies_with_epoch_stamps_as_times() {
 // bodies written over several lines in the chunk; `Tally::add_at` and the bracket
 // walk are tested in src/aggregate/report/{tally,sample}.rs.
 #[test]
-#[ignore = "needs src/cmd/report.rs to call Tally::add_at"]
 fn a_body_written_over_several_lines_is_sampled_whole() {
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(dir.path().join("bot.log"), MULTI_LINE).unwrap();
