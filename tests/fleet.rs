@@ -2,7 +2,8 @@
 //! byte, what one `okxscan summary` over all the hosts' files prints (md, csv, json;
 //! any `--by`, `--tz`, masked or not), for random splits of a generated night (files
 //! dealt to hosts, and files cut by lines as rotation cuts them); merging merges gives
-//! the same again. Summaries that cannot be merged exactly are refused, exit 2.
+//! the same again, and so do a host's `--state` increments merged (CSV). Summaries
+//! that cannot be merged exactly are refused, exit 2.
 
 mod common;
 
@@ -468,4 +469,61 @@ fn merge_reads_stdin_and_says_none_found_with_status_1() {
     let (st, out, _) = run(&paths(&[PathBuf::from("merge"), empty]));
     assert_eq!(st, 1);
     assert!(out.contains("No OKX error found."), "{out}");
+}
+
+#[test]
+fn merged_state_increments_count_as_one_run_over_everything_read() {
+    // The sample night's files cut in halves; the second halves are appended between
+    // two `--state` runs, as a bot appends between two cron runs.
+    let tmp = tempfile::tempdir().unwrap();
+    let logs = tmp.path().join("logs");
+    std::fs::create_dir(&logs).unwrap();
+    let mut rest = Vec::new();
+    for name in [
+        "epoch.log",
+        "events.jsonl",
+        "freqtrade.log",
+        "python.log",
+        "v3bot.log",
+        "zap.log",
+    ] {
+        let text = std::fs::read(sample_night().join(name)).unwrap();
+        let pieces = cut_lines(&text, &[0.5]);
+        std::fs::write(logs.join(name), &pieces[0]).unwrap();
+        rest.push((name, pieces[1..].concat()));
+    }
+    let state = tmp.path().join("state");
+    let increment = |out: &Path| {
+        let mut a = strings(&["--by", "hour", "--state"]);
+        a.push(state.display().to_string());
+        host_summary(&a, std::slice::from_ref(&logs), out);
+    };
+    let (first, second) = (tmp.path().join("1.json"), tmp.path().join("2.json"));
+    increment(&first);
+    for (name, tail) in &rest {
+        let mut f = std::fs::OpenOptions::new()
+            .append(true)
+            .open(logs.join(name))
+            .unwrap();
+        std::io::Write::write_all(&mut f, tail).unwrap();
+    }
+    increment(&second);
+    let total = |p: &Path| -> u64 {
+        let doc: serde_json::Value =
+            serde_json::from_str(&std::fs::read_to_string(p).unwrap()).unwrap();
+        doc["total"].as_u64().unwrap()
+    };
+    assert!(total(&first) > 0 && total(&second) > 0);
+    let mut a = strings(&["summary", "--by", "hour", "--format", "csv"]);
+    a.push(logs.display().to_string());
+    let whole = run(&a);
+    let (st, merged, err) = run(&paths(&[
+        PathBuf::from("merge"),
+        PathBuf::from("--format"),
+        PathBuf::from("csv"),
+        first,
+        second,
+    ]));
+    assert_eq!(st, 0, "{err}");
+    assert_eq!(merged, whole.1);
 }
