@@ -11,6 +11,7 @@ mod support;
 
 mod cli;
 mod first_contact;
+mod fleet;
 mod grep;
 mod inputs;
 mod kb;
@@ -19,4 +20,5 @@ mod regressions;
 mod report;
 mod secrets;
 mod shapes;
+mod state;
 mod truth;
