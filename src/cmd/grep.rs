@@ -70,13 +70,14 @@ pub fn run(args: &GrepArgs) -> Result<Status> {
         quiet,
         tripped: false,
     };
-    let run = scan(&cfg, sources, problems, &mut sink)?;
+    let mut run = scan(&cfg, sources, problems, &mut sink)?;
     let Tripwire { printer, hits, .. } = sink;
     let matched = printer.matched;
     printer
         .into_inner()
         .finish()
         .context("cannot write the output")?;
+    run.save_state()?;
     if cfg.stats {
         say_stats(&run, matched);
     }

@@ -18,7 +18,7 @@ pub fn run(args: &SummaryArgs) -> Result<Status> {
     let fail_on = FailOn::parse(&args.fail_on).map_err(|e| anyhow!(e))?;
     let (sources, problems) = find_sources(&cfg);
     let mut agg = Aggregate::new(args.by, cfg.zone.clone());
-    let run = scan(&cfg, sources, problems, &mut agg)?;
+    let mut run = scan(&cfg, sources, problems, &mut agg)?;
     let ctx = run.render_ctx(&cfg, false);
     let tty = args.output.is_none() && std::io::stdout().is_terminal();
     let shown = render::summary::choose(
@@ -36,6 +36,7 @@ pub fn run(args: &SummaryArgs) -> Result<Status> {
         Shown::Text { width } => render::summary::text(&mut out, &agg, &ctx, width)?,
     }
     out.finish()?;
+    run.save_state()?;
     if cfg.stats {
         say_stats(&run, agg.total);
     }
