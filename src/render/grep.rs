@@ -153,6 +153,8 @@ pub struct GrepOptions {
     /// `-B` and `-A` (text lines only).
     pub before: usize,
     pub after: usize,
+    /// `-q`: print nothing and stop the run at the first match.
+    pub quiet: bool,
 }
 
 impl GrepOptions {
@@ -161,12 +163,12 @@ impl GrepOptions {
         (self.before > 0 || self.after > 0)
             && self.format == super::GrepFormat::Text
             && !self.style.only_matching
-            && !self.count
-            && !self.files_with_matches
+            && !self.lines_only()
     }
 
+    /// Nothing of the events themselves is printed (`-c`, `-l`, `-q`).
     fn lines_only(&self) -> bool {
-        self.count || self.files_with_matches
+        self.count || self.files_with_matches || self.quiet
     }
 }
 
@@ -401,6 +403,9 @@ impl<W: Write + Send> Sink for Printer<W> {
         self.events += 1;
         self.matched += 1;
         let limit = self.opt.max_count.unwrap_or(u64::MAX);
+        if self.opt.quiet {
+            return Ok(Flow::Quit);
+        }
         if self.opt.files_with_matches {
             return Ok(Flow::NextSource);
         }
@@ -433,7 +438,7 @@ impl<W: Write + Send> Sink for Printer<W> {
 
     fn end(&mut self, index: usize, _: &Source, end: SourceEnd) -> io::Result<Flow> {
         let _ = end;
-        if self.events > 0 {
+        if self.events > 0 && !self.opt.quiet {
             let name = terminal(self.ctx.name(index)).into_owned();
             if self.opt.files_with_matches {
                 writeln!(self.out, "{name}")?;
