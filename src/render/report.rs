@@ -373,6 +373,15 @@ fn top_codes(top: &[(String, u64)]) -> String {
         .join(", ")
 }
 
+/// What the samples say about secrets: only what is true.
+fn masking_note(ctx: &RenderCtx) -> &'static str {
+    if ctx.redact {
+        "secrets masked"
+    } else {
+        "secrets NOT masked (--no-redact): do not share this report"
+    }
+}
+
 /// A sample line, masked and cut.
 fn sample_text(row: &Row, ctx: &RenderCtx) -> Option<(Place, String)> {
     let s = row.stats.sample.as_ref()?;
@@ -521,7 +530,8 @@ fn markdown_diagnoses(o: &mut String, r: &Report, ctx: &RenderCtx) {
     let _ = writeln!(o, "## Samples\n");
     let _ = writeln!(
         o,
-        "One log line per code, in the headline's order; secrets masked."
+        "One log line per code, in the headline's order; {}.",
+        masking_note(ctx)
     );
     for row in &r.codes {
         let Some((p, text)) = sample_text(row, ctx) else {
@@ -803,7 +813,8 @@ fn page(r: &Report, ctx: &RenderCtx) -> String {
         let _ = writeln!(o, "<h2>Samples</h2>");
         let _ = writeln!(
             o,
-            r#"<p class="muted">One log line per code, in the headline's order; secrets masked.</p>"#
+            r#"<p class="muted">One log line per code, in the headline's order; {}.</p>"#,
+            masking_note(ctx)
         );
         for row in &r.codes {
             let Some((p, text)) = sample_text(row, ctx) else {
