@@ -166,6 +166,16 @@ fn find(b: &[u8]) -> Vec<Span> {
     if out.is_empty() {
         return out;
     }
+    // Values start and end at ASCII delimiters or whole characters; should one
+    // still cut a character, it is widened to whole characters (before merging).
+    for m in &mut out {
+        while m.start > 0 && is_continuation(b[m.start]) {
+            m.start -= 1;
+        }
+        while m.end < b.len() && is_continuation(b[m.end]) {
+            m.end += 1;
+        }
+    }
     out.sort_unstable_by_key(|s| (s.start, s.end));
     let mut merged: Vec<Span> = Vec::with_capacity(out.len());
     for s in out {
@@ -177,16 +187,6 @@ fn find(b: &[u8]) -> Vec<Span> {
                 }
             }
             _ => merged.push(s),
-        }
-    }
-    // Values end at ASCII delimiters, but a cut at a line's end or a quote could
-    // still fall inside a character: widen to whole characters.
-    for m in &mut merged {
-        while m.start > 0 && is_continuation(b[m.start]) {
-            m.start -= 1;
-        }
-        while m.end < b.len() && is_continuation(b[m.end]) {
-            m.end += 1;
         }
     }
     merged
@@ -282,6 +282,9 @@ pub(crate) fn name_at(b: &[u8], i: usize) -> Option<Name> {
     }
     let prev = if i > 0 { b[i - 1] } else { b' ' };
     for &(w, reach) in &WORDS {
+        if w[0] != c {
+            continue;
+        }
         let Some(m) = b.get(i..i + w.len()) else {
             continue;
         };
@@ -971,6 +974,26 @@ mod tests {
         ] {
             assert_eq!(redact(l), l);
         }
+    }
+
+    /// The limits docs/SECURITY.md lists, pinned so that the page stays true.
+    #[test]
+    fn the_documented_limits() {
+        for l in [
+            "OK-ACCESS-PASSPHRASE hunter2pass",
+            "Invalid passphrase hunter2pass",
+            "auth: hunter2pass",
+            "credentials=hunter2pass",
+            "signed hunter2pass vJq3y2rO80OEkBbKQpGZs0TY0xVoj9ANWYnk2pma6L-_",
+        ] {
+            let out = redact(l);
+            assert_eq!(out, l);
+        }
+        assert_eq!(
+            redact("Signature: verification failed"),
+            "Signature: **** failed"
+        );
+        assert_eq!(redact("passphrase: two words"), "passphrase: **** words");
     }
 
     #[test]

@@ -867,3 +867,76 @@ mod combos {
         }
     }
 }
+
+mod never_panics {
+    use proptest::prelude::*;
+    use proptest::test_runner::RngSeed;
+
+    /// Pieces the recognisers react to, to be strung together at random.
+    const PIECES: [&str; 24] = [
+        "apiKey",
+        "OK-ACCESS-SIGN",
+        "passphrase",
+        "Bearer ",
+        "Cookie",
+        "\"",
+        "'",
+        "\\",
+        "\\\"",
+        "\\u0022",
+        ":",
+        "=",
+        "=>",
+        ",",
+        "(",
+        "[",
+        "{",
+        "\t",
+        "  ",
+        "\u{a0}",
+        "：",
+        "7d3f2a9c-51be-4e0a-9c1d-0aa8e2b40917",
+        "vJq3y2rO80OEkBbKQpGZs0TY0xVoj9ANWYnk2pma6LE=",
+        "é",
+    ];
+
+    fn config() -> ProptestConfig {
+        let mut c = ProptestConfig::default();
+        if std::env::var_os("PROPTEST_CASES").is_none() {
+            c.cases = 2000;
+        }
+        if std::env::var_os("PROPTEST_RNG_SEED").is_none() {
+            c.rng_seed = RngSeed::Fixed(0x0072_6564_6163_7421);
+        }
+        c
+    }
+
+    proptest! {
+        #![proptest_config(config())]
+
+        /// Any text: no panic, and a span moved onto the masked text stays on its
+        /// character boundaries, in order.
+        #[test]
+        fn masking_any_text_never_panics(
+            parts in prop::collection::vec(
+                prop_oneof![
+                    (0..PIECES.len()).prop_map(|i| PIECES[i].to_string()),
+                    any::<String>(),
+                ],
+                0..24,
+            ),
+            cut in any::<(prop::sample::Index, prop::sample::Index)>(),
+        ) {
+            let text: String = parts.concat();
+            let _ = okxscan::redact::redact(&text);
+            let bounds: Vec<usize> = (0..=text.len()).filter(|&i| text.is_char_boundary(i)).collect();
+            let (a, b) = (cut.0.get(&bounds), cut.1.get(&bounds));
+            let span = (*a.min(b), *a.max(b));
+            let (out, (s, e)) = okxscan::redact::redact_span(&text, span);
+            prop_assert!(s <= e && e <= out.len());
+            prop_assert!(out.is_char_boundary(s) && out.is_char_boundary(e));
+            let whole = okxscan::redact::redact(&text);
+            prop_assert_eq!(out.as_ref(), whole.as_ref());
+        }
+    }
+}
