@@ -970,34 +970,60 @@ fn output_is_the_same_with_one_or_two_threads() {
     }
 }
 
-/// Regression: context lines from stdin printed nothing (the notice said the lines
-/// were printed without context) and exited 2 for a notice.
+/// Regression: context lines came from reading the file again, so stdin got none
+/// (a notice, and the matches alone), a FIFO hung and `<(cat log)` printed nothing.
+/// Context now comes from the one pass: stdin, a FIFO and a file print the same.
 #[test]
-fn context_on_stdin_prints_the_matches_without_context() {
+fn context_on_stdin_and_fifos_is_what_the_file_gives() {
+    let l = Logs::new(&[("ctx.log", CTX)]);
+    let want = grep_ctx(&l, &["-n", "-C", "1"]);
+    assert!(want.contains("--\n"), "{want}");
     let o = okxscan()
         .args(["grep", "-n", "-C", "1", "-"])
         .write_stdin(CTX)
         .output()
         .unwrap();
     assert_status(&o, 0);
-    assert_eq!(
-        stdout(&o),
-        format!(
-            "3:{}\n5:{}\n10:{}\n",
-            ctx_line(3),
-            ctx_line(5),
-            ctx_line(10)
-        )
-    );
-    assert!(stderr(&o).contains("stdin"), "{}", stderr(&o));
-    // Without context, stdin is read as any file.
-    let o = okxscan()
-        .args(["grep", "-n", "--code", "50102"])
-        .write_stdin(CTX)
-        .output()
-        .unwrap();
-    assert_status(&o, 0);
-    assert_eq!(stdout(&o), format!("5:{}\n", ctx_line(5)));
+    assert_eq!(stdout(&o), want);
+    assert_eq!(stderr(&o), "");
+    #[cfg(unix)]
+    {
+        // A FIFO named on the command line, fed by a writer thread.
+        let fifo = l.path("ctx.fifo");
+        let c = std::ffi::CString::new(fifo.display().to_string()).unwrap();
+        // SAFETY: mkfifo on a path in a fresh temporary folder.
+        assert_eq!(unsafe { libc::mkfifo(c.as_ptr(), 0o600) }, 0);
+        let writer = {
+            let fifo = fifo.clone();
+            std::thread::spawn(move || std::fs::write(fifo, CTX).unwrap())
+        };
+        let o = okxscan()
+            .args(["grep", "-n", "-C", "1"])
+            .arg(&fifo)
+            .timeout(std::time::Duration::from_secs(60))
+            .output()
+            .unwrap();
+        writer.join().unwrap();
+        assert_status(&o, 0);
+        assert_eq!(stdout(&o), want);
+    }
+    // Small chunks put matches and their context in different chunks.
+    for size in ["7", "40", "100"] {
+        let o = okxscan()
+            .args(["grep", "-n", "-C", "1", "--chunk-size", size, "-"])
+            .write_stdin(CTX)
+            .output()
+            .unwrap();
+        assert_eq!(stdout(&o), want, "chunk size {size}");
+        for arg in [["-A", "4"], ["-B", "2"]] {
+            let file = grep_ctx(&l, &["-n", arg[0], arg[1], "--chunk-size", size]);
+            assert_eq!(
+                file,
+                grep_ctx(&l, &["-n", arg[0], arg[1]]),
+                "{arg:?} chunk size {size}"
+            );
+        }
+    }
 }
 
 /// Regression: context groups of two files ran together with no `--` between them.

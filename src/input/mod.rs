@@ -26,6 +26,7 @@ pub mod mapped {
         pub fn release_before(&self, _: usize) {}
     }
 }
+pub mod open;
 pub mod progress;
 
 use globset::{Glob, GlobMatcher};
@@ -223,6 +224,16 @@ fn walk(
         }
     }
     seen.pop();
+}
+
+/// How much of a source's first chunk is looked at for NUL bytes.
+const HEAD: usize = 8 * 1024;
+
+/// Why a source whose first chunk is `head` is skipped as binary, if it is.
+pub fn binary_problem(head: &[u8]) -> Option<String> {
+    memchr::memchr(0, &head[..head.len().min(HEAD)])
+        .is_some()
+        .then(|| "binary file (NUL bytes), skipped; use --binary to scan it".to_string())
 }
 
 /// A short, lower-case description of an I/O error.

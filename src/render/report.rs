@@ -8,9 +8,9 @@
 //! [`crate::aggregate::report`].
 
 use super::escape::{html, md_cell, md_code, md_pre};
+use super::ReportFormat;
 use super::{human_bytes, thousands, RenderCtx};
 use crate::aggregate::report::{Burst, Diagnosis, Offset, Place, Report, Row, Timeline};
-use crate::cli::ReportFormat;
 use crate::event::Category;
 use crate::scan::clues::ClueKind;
 use crate::time::Bucket;
