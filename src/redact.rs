@@ -387,7 +387,7 @@ fn names(b: &[u8], out: &mut Vec<Span>) {
             let (vs, ve) = match n.reach {
                 Reach::Token => (vs, ve),
                 Reach::Auth => past_scheme(b, vs, ve),
-                Reach::Line if ve == bare_end(b, vs, false) => (vs, line_end(b, vs)),
+                Reach::Line if !opened_by_quote(b, vs) => (vs, line_end(b, vs)),
                 Reach::Line => (vs, ve),
             };
             if !harmless(&b[vs..ve]) {
@@ -410,6 +410,15 @@ fn harmless(v: &[u8]) -> bool {
         || t.contains("****")
         || t.contains('…')
         || HARMLESS.iter().any(|h| t.eq_ignore_ascii_case(h))
+}
+
+/// Whether the value at `vs` was opened by a quote (`"`, `'`, `\u0022`).
+fn opened_by_quote(b: &[u8], vs: usize) -> bool {
+    (vs > 0 && matches!(b[vs - 1], b'"' | b'\''))
+        || (vs >= 6
+            && b[vs - 6] == b'\\'
+            && (b[vs - 5..vs].eq_ignore_ascii_case(b"u0022")
+                || b[vs - 5..vs].eq_ignore_ascii_case(b"u0027")))
 }
 
 fn line_end(b: &[u8], i: usize) -> usize {
@@ -925,6 +934,12 @@ mod tests {
         let c = "Cookie: locale=en; token=Zz9yXxWwVvUu; devId=ab12cd34ef56";
         let out = redact(c);
         assert_eq!(out, "Cookie: ****");
+        // A quoted cookie ends at its quote, short or not.
+        let c = r#"{'Cookie': 'sid', 'x': 1} okx {"code":"50113"}"#;
+        assert_eq!(
+            redact(c),
+            r#"{'Cookie': '****', 'x': 1} okx {"code":"50113"}"#
+        );
         hides(
             "Set-Cookie: sessionid=Qq1Ww2Ee3Rr4; Path=/; HttpOnly",
             "Qq1Ww2Ee3Rr4",
