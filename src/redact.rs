@@ -24,7 +24,9 @@
 //! masked) stay visible: they are the diagnosis. What cannot be recognised (a bare
 //! passphrase with no name) is listed in docs/SECURITY.md.
 
+use aho_corasick::{AhoCorasick, Input, MatchKind};
 use std::borrow::Cow;
+use std::sync::OnceLock;
 
 /// How a value is shown.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -362,15 +364,41 @@ fn contains_ignore_case(hay: &[u8], needle: &[u8]) -> bool {
         .any(|w| w.eq_ignore_ascii_case(needle))
 }
 
-fn names(b: &[u8], out: &mut Vec<Span>) {
-    let mut i = 0;
-    while i < b.len() {
-        let c = b[i] | 0x20;
-        if !matches!(c, b's' | b'p' | b't' | b'k' | b'a' | b'c' | b'b') {
-            i += 1;
-            continue;
+/// The credential words and the two `Authorization` schemes in the three spellings a
+/// word of a name can have (`key`, `KEY`, `Key`), as one automaton: a line is
+/// searched once, and only its few hits are looked at. Spelled out rather than
+/// matched case-insensitively, the 42 patterns keep the automaton's SIMD prefilter
+/// (Teddy). Measured with callgrind on the sample night and the real logs (17,565
+/// lines, 120 bytes each on average): the case-insensitive DFA took 2,200
+/// instructions a line, this search 300; all of [`redact`] takes 1,310, against
+/// 1,450 for the regex it replaced.
+fn candidates() -> &'static AhoCorasick {
+    static AC: OnceLock<AhoCorasick> = OnceLock::new();
+    AC.get_or_init(|| {
+        let mut pats: Vec<Vec<u8>> = Vec::new();
+        for w in WORDS.iter().map(|w| w.0).chain([&b"bearer"[..], b"basic"]) {
+            let mut cap = w.to_vec();
+            cap[0] = cap[0].to_ascii_uppercase();
+            pats.extend([w.to_vec(), w.to_ascii_uppercase(), cap]);
         }
-        if c == b'b' {
+        AhoCorasick::builder()
+            .match_kind(MatchKind::LeftmostLongest)
+            .build(pats)
+            .expect("valid patterns")
+    })
+}
+
+/// Whether an automaton hit is `bearer`/`basic` rather than a credential word.
+fn is_scheme(pattern: usize) -> bool {
+    pattern / 3 >= WORDS.len()
+}
+
+fn names(b: &[u8], out: &mut Vec<Span>) {
+    let ac = candidates();
+    let mut i = 0;
+    while let Some(m) = ac.find(Input::new(b).span(i..b.len())) {
+        i = m.start();
+        if is_scheme(m.pattern().as_usize()) {
             if let Some(s) = scheme_token(b, i) {
                 out.push(s);
                 i = s.end;
@@ -762,30 +790,54 @@ fn shapes(b: &[u8], out: &mut Vec<Span>) {
             });
         }
     }
-    // 32 upper-case hex digits (secret keys).
+    // 32 upper-case hex digits (secret keys). A run of exactly 32 starting anywhere
+    // in `i..i + 32` holds byte `i + 31`: when that byte is not hex, jump 32.
+    let hex = |c: u8| UPPER_HEX[c as usize];
     let mut i = 0;
-    while i < b.len() {
-        if !(b[i].is_ascii_digit() || (b'A'..=b'F').contains(&b[i])) {
-            i += 1;
+    while i + 32 <= b.len() {
+        if !hex(b[i + 31]) {
+            i += 32;
             continue;
         }
-        let s = i;
-        while i < b.len() && (b[i].is_ascii_digit() || (b'A'..=b'F').contains(&b[i])) {
-            i += 1;
+        let mut s = i + 31;
+        while s > i && hex(b[s - 1]) {
+            s -= 1;
         }
-        let run = &b[s..i];
-        if run.len() == 32
-            && (s == 0 || !b[s - 1].is_ascii_alphanumeric())
-            && !b.get(i).is_some_and(u8::is_ascii_alphanumeric)
-            && run.iter().any(u8::is_ascii_digit)
-            && run.iter().any(u8::is_ascii_uppercase)
-        {
-            out.push(Span {
-                start: s,
-                end: i,
-                mask: Mask::Whole,
-            });
+        let mut e = i + 32;
+        while e < b.len() && hex(b[e]) {
+            e += 1;
         }
+        if e - s == 32 {
+            upper_hex_run(b, s, e, out);
+        }
+        // `b[e]` is not hex: the next run starts after it.
+        i = e + 1;
+    }
+}
+
+/// `0-9A-F`.
+static UPPER_HEX: [bool; 256] = {
+    let mut t = [false; 256];
+    let mut c = 0;
+    while c < 256 {
+        t[c] = (c as u8).is_ascii_digit() || (c >= b'A' as usize && c <= b'F' as usize);
+        c += 1;
+    }
+    t
+};
+
+fn upper_hex_run(b: &[u8], s: usize, e: usize, out: &mut Vec<Span>) {
+    let run = &b[s..e];
+    if (s == 0 || !b[s - 1].is_ascii_alphanumeric())
+        && !b.get(e).is_some_and(u8::is_ascii_alphanumeric)
+        && run.iter().any(u8::is_ascii_digit)
+        && run.iter().any(u8::is_ascii_uppercase)
+    {
+        out.push(Span {
+            start: s,
+            end: e,
+            mask: Mask::Whole,
+        });
     }
 }
 
