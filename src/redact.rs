@@ -4,8 +4,9 @@
 //! fingerprint (`7d3f…0917`) so the operator can tell which key failed; signatures,
 //! secrets, passphrases, tokens and cookies are masked whole.
 //!
-//! Two recognisers, one byte pass each, no regex (redaction runs on every printed
-//! line, and reports and `grep` print many):
+//! Two recognisers, no regex (redaction runs on every printed line, and reports and
+//! `grep` print many): one Aho-Corasick search finds the credential words, `memchr`
+//! and a skipping byte scan find the shapes, and only their hits are looked at.
 //!
 //! - **Names.** A credential word (`key`, `secret`, `passphrase`, `password`,
 //!   `sign`, `signature`, `token`, `session`, `authorization`, `cookie`) that is a
@@ -1009,14 +1010,62 @@ mod tests {
         hides(&format!("signed {SIGN} at 10:00"), SIGN);
         hides(&format!("secret {SECRET} loaded"), SECRET);
         hides(&format!("{KEY}\t{SECRET}\t{SIGN}"), SECRET);
+        // Upper-case hex at either end of the text, and next to other runs.
+        for l in [
+            SECRET.to_string(),
+            format!("x {SECRET}"),
+            format!("{SECRET} 0123456789ABCDEF {SECRET}"),
+            format!("ABCDEF0123 {SECRET}-{SECRET}"),
+        ] {
+            assert!(!redact(&l).contains("C0FFEE5"), "{l}");
+        }
         // Not shapes: shorter, longer, lower-case hex, inside a word.
         for l in [
             "order 7d3f2a9c-51be-4e0a-9c1d-0aa8e2b40917a1 placed",
             "trace c0ffee5ec12e7abcdef0123456789abc",
             "id 123456789012345678901234567890123",
+            "C0FFEE5EC12E7ABCDEF0123456789ABC0 C0FFEE5EC12E7ABCDEF0123456789AB",
         ] {
             assert_eq!(redact(l), l);
         }
+    }
+
+    /// The skipping scan for 32 hex digits finds what a plain walk over the runs finds.
+    #[test]
+    fn the_hex_scan_agrees_with_a_plain_walk() {
+        let alphabet = b"0123456789ABCDEF0123456789ABCDEF0123456789ABCDEF0123456789ABCDEFx -";
+        let mut seed = 0x2545_f491_4f6c_dd1du64;
+        let mut next = move || {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            seed
+        };
+        let mut found = 0;
+        for _ in 0..10_000 {
+            let len = (next() % 200) as usize;
+            let text: Vec<u8> = (0..len)
+                .map(|_| alphabet[(next() % alphabet.len() as u64) as usize])
+                .collect();
+            let mut fast = Vec::new();
+            shapes(&text, &mut fast);
+            fast.retain(|s| s.end - s.start == 32);
+            let mut plain = Vec::new();
+            let mut i = 0;
+            while i < text.len() {
+                let s = i;
+                while i < text.len() && UPPER_HEX[text[i] as usize] {
+                    i += 1;
+                }
+                if i - s == 32 {
+                    upper_hex_run(&text, s, i, &mut plain);
+                }
+                i += 1;
+            }
+            assert_eq!(fast, plain, "{}", String::from_utf8_lossy(&text));
+            found += plain.len();
+        }
+        assert!(found > 100, "{found} runs: the texts must hold some");
     }
 
     #[test]
