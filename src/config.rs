@@ -26,6 +26,15 @@ pub enum ConfigError {
     EmptyWindow,
     #[error("-j/--threads must be at least 1")]
     NoThreads,
+    #[error("--max-record {0} MiB is more than this machine can address")]
+    MaxRecord(usize),
+}
+
+/// The most worker threads a run starts: beyond a few per core they only add
+/// switching (and `-j 100000` would start a hundred thousand threads).
+fn max_threads() -> usize {
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    (cores * 4).max(8)
 }
 
 /// Everything a log-reading command needs, checked.
@@ -43,6 +52,8 @@ pub struct Config {
     pub force_progress: bool,
     pub stats: bool,
     pub redact: bool,
+    /// `--state`: read only what is new since the run that left this file.
+    pub state: Option<std::path::PathBuf>,
 }
 
 impl Config {
@@ -94,9 +105,13 @@ impl Config {
             if n == 0 {
                 return Err(ConfigError::NoThreads);
             }
+            let cap = max_threads();
+            if n > cap && !scan.quiet {
+                eprintln!("okxscan: -j {n} is more threads than can help here; using {cap}");
+            }
             // Fails only if a pool was built already (tests calling twice): harmless.
             let _ = rayon::ThreadPoolBuilder::new()
-                .num_threads(n)
+                .num_threads(n.min(cap))
                 .build_global();
         }
         let walk = WalkOptions::with_glob(scan.glob.as_deref(), scan.follow)?;
@@ -105,7 +120,12 @@ impl Config {
             settings.read.chunk_size = c.max(1);
             settings.read.map_chunk_size = settings.read.chunk_size;
         }
-        settings.read.max_record = scan.max_record.max(1) << 20;
+        settings.read.max_record = scan
+            .max_record
+            .max(1)
+            .checked_mul(1 << 20)
+            .filter(|&b| b <= isize::MAX as usize)
+            .ok_or(ConfigError::MaxRecord(scan.max_record))?;
         settings.binary = scan.binary;
         if scan.no_redact {
             // Said even with --quiet: the output is no longer safe to share.
@@ -131,6 +151,7 @@ impl Config {
             force_progress: scan.progress,
             stats: scan.stats,
             redact: !scan.no_redact,
+            state: scan.state.clone(),
         })
     }
 

@@ -1048,3 +1048,106 @@ fn context_groups_of_different_files_are_separated() {
         )
     );
 }
+
+/// Runs okxscan with `args` on a stdin pipe that gets `first` and then stays open:
+/// returns the output if okxscan ended by itself (it stopped reading), or `None`
+/// if it was still waiting for more input after a minute.
+#[cfg(unix)]
+fn ends_before_stdin_closes(args: &[&str], first: &str) -> Option<String> {
+    use std::io::Write;
+    use std::process::{Command, Stdio};
+    let mut child = Command::new(assert_cmd::cargo::cargo_bin("okxscan"))
+        .env_clear()
+        .env("TZ", "UTC")
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut stdin = child.stdin.take().unwrap();
+    stdin.write_all(first.as_bytes()).unwrap();
+    stdin.flush().unwrap();
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+    while std::time::Instant::now() < deadline {
+        if child.try_wait().unwrap().is_some() {
+            drop(stdin);
+            let out = child.wait_with_output().unwrap();
+            return Some(String::from_utf8_lossy(&out.stdout).into_owned());
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    let _ = child.kill();
+    let _ = child.wait();
+    None
+}
+
+/// Regression: `-m` and `-l` stopped printing but not reading (`-m 1` on a 1 GiB
+/// file took the whole scan). Both now stop reading the file, as `rg -m` does:
+/// on a pipe that stays open, okxscan ends once it has what it needs.
+#[test]
+#[cfg(unix)]
+fn max_count_and_files_with_matches_stop_reading() {
+    // A first chunk that ends before the pipe's end: 1 MiB of lines, then more.
+    let mut first = String::new();
+    while first.len() < 2 << 20 {
+        first.push_str(CTX);
+    }
+    let got = ends_before_stdin_closes(&["grep", "-N", "-m", "1", "-"], &first)
+        .expect("grep -m 1 waited for the end of its input");
+    assert_eq!(got, format!("{}\n", ctx_line(3)));
+    let got = ends_before_stdin_closes(&["grep", "-l", "-"], &first)
+        .expect("grep -l waited for the end of its input");
+    assert_eq!(got, "<stdin>\n");
+}
+
+/// Regression: grep kept each file's whole output in memory until the file ended
+/// (300 MB of error lines as NDJSON through a pipe peaked at 1.4 GiB). Output now
+/// streams: the peak (as `--stats` reads it from the kernel) stays far below the
+/// output's size.
+#[test]
+#[cfg(target_os = "linux")]
+fn ndjson_output_streams_in_bounded_memory() {
+    use std::io::Write;
+    use std::process::{Command, Stdio};
+    let line = "2026-11-22 10:00:00,000 ERROR okx {\"code\":\"50011\",\"msg\":\"Too Many Requests\",\"data\":[]}\n";
+    let l = Logs::new(&[]);
+    let input = l.path("in.log");
+    let mut w = std::io::BufWriter::new(std::fs::File::create(&input).unwrap());
+    for _ in 0..(48 << 20) / line.len() {
+        w.write_all(line.as_bytes()).unwrap();
+    }
+    w.flush().unwrap();
+    drop(w);
+    let out = std::fs::File::create(l.path("out.ndjson")).unwrap();
+    let mut cat = Command::new("cat")
+        .arg(&input)
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    // Through a pipe, so that stdin is not read as a file.
+    let o = Command::new(assert_cmd::cargo::cargo_bin("okxscan"))
+        .env_clear()
+        .env("TZ", "UTC")
+        .args(["grep", "--stats", "--format", "ndjson", "-"])
+        .stdin(cat.stdout.take().unwrap())
+        .stdout(out)
+        .stderr(Stdio::piped())
+        .output()
+        .unwrap();
+    cat.wait().unwrap();
+    assert_status(&o, 0);
+    let written = std::fs::metadata(l.path("out.ndjson")).unwrap().len();
+    assert!(written > 96 << 20, "{written} bytes of NDJSON");
+    let err = stderr(&o);
+    let peak_kib: u64 = err
+        .lines()
+        .find_map(|l| l.strip_suffix(" KiB peak resident memory"))
+        .unwrap_or_else(|| panic!("no peak in {err}"))
+        .parse()
+        .unwrap();
+    assert!(
+        peak_kib < 64 << 10,
+        "peak RSS {peak_kib} KiB for {written} bytes of output"
+    );
+}

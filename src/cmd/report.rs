@@ -30,7 +30,7 @@ pub fn run(args: &ReportArgs) -> Result<Status> {
         filter: &cfg.filter,
         before: 0,
     };
-    let run = scan(&cfg, sources, problems, &mut sink)?;
+    let mut run = scan(&cfg, sources, problems, &mut sink)?;
     let ReportSink {
         tally,
         clues,
@@ -53,6 +53,7 @@ pub fn run(args: &ReportArgs) -> Result<Status> {
     let mut out = Output::new(args.output.as_deref()).context("cannot create the output file")?;
     render::report::write(&mut out, args.format, &report, &ctx)?;
     out.finish().context("cannot write the report")?;
+    run.save_state()?;
     if cfg.stats {
         say_stats(&run, tally.agg.total);
     }
@@ -84,8 +85,9 @@ impl Sink for ReportSink<'_> {
         }
     }
 
-    fn event(&mut self, ev: Event<'_>, _: &Place<'_>) -> io::Result<Flow> {
-        self.tally.add(ev);
+    fn event(&mut self, ev: Event<'_>, place: &Place<'_>) -> io::Result<Flow> {
+        // The sample of a body over several lines is taken whole from its chunk.
+        self.tally.add_at(ev, place);
         Ok(Flow::Go)
     }
 

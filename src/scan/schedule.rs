@@ -38,10 +38,12 @@ impl Settings {
     }
 
     /// Chunks scanned ahead of the next one to merge: enough to keep every thread
-    /// busy while one result is late, few enough to bound memory (each in-flight
-    /// stream chunk holds its buffer).
-    fn ahead() -> usize {
-        (rayon::current_num_threads() * 8).max(4)
+    /// busy while one result is late, few enough to bound memory: each in-flight
+    /// stream chunk holds its buffer, and a chunk of nothing but error lines scanned
+    /// for `grep` holds about three times its size in events and their text.
+    fn ahead(needs: Needs) -> usize {
+        let per_thread = if needs.text { 2 } else { 4 };
+        (rayon::current_num_threads() * per_thread).max(4)
     }
 }
 
@@ -140,7 +142,7 @@ impl<'a, S: Sink + Send> Scheduler<'a, S> {
 
     fn run(mut self) -> io::Result<()> {
         let (tx, rx) = mpsc::channel::<(u64, Done)>();
-        let ahead = Settings::ahead();
+        let ahead = Settings::ahead(self.needs);
         let opts = &self.opts.clone();
         let set = self.set;
         // Buffers of `pread` chunks, reused from chunk to chunk.
@@ -264,8 +266,13 @@ impl<'a, S: Sink + Send> Scheduler<'a, S> {
             return Fed::Done;
         }
         self.next_source += 1;
+        let mut merger = Merger::new(i, self.opts.count_lines);
+        if let Some(r) = &self.sources[i].resume {
+            // Lines an earlier run read (`--state`): numbers go on from there.
+            merger.skip_lines(r.lines);
+        }
         let mut state = Open {
-            merger: Merger::new(i, self.opts.count_lines),
+            merger,
             end: SourceEnd::default(),
             file: None,
             recycle: None,
@@ -327,7 +334,7 @@ impl<'a, S: Sink + Send> Scheduler<'a, S> {
             }
         };
         let data = bytes.get();
-        let first_line = state.merger.lines() + 1;
+        let first_line = state.merger.line_before_next() + 1;
         state.end.stats.bytes += data.len() as u64;
         let (stats, sink) = (&mut state.end.stats, &mut *self.sink);
         let mut failed = None;
