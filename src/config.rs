@@ -51,6 +51,9 @@ pub struct Config {
     /// How the scan reads and cuts its inputs.
     pub scan: Settings,
     pub quiet: bool,
+    /// Say problems with inputs on stderr (`grep -s` turns this off; the exit
+    /// status still tells).
+    pub messages: bool,
     pub force_progress: bool,
     pub stats: bool,
     pub redact: bool,
@@ -112,7 +115,7 @@ impl Config {
                 .num_threads(n.min(cap))
                 .build_global();
         }
-        let walk = WalkOptions::with_glob(scan.glob.as_deref(), scan.follow)?;
+        let walk = WalkOptions::with_globs(&scan.glob, scan.follow)?;
         let mut settings = Settings::new(zone.clone());
         if let Some(c) = scan.chunk_size {
             settings.read.chunk_size = c.max(1);
@@ -146,6 +149,7 @@ impl Config {
             filter,
             scan: settings,
             quiet: scan.quiet,
+            messages: true,
             force_progress: scan.progress,
             stats: scan.stats,
             redact: !scan.no_redact,
@@ -161,14 +165,60 @@ impl Config {
     /// Whether stdout gets colour: `--color always|never`, or on a terminal unless
     /// `NO_COLOR` is set or `TERM` is `dumb`.
     pub fn color(choice: ColorChoice) -> bool {
-        match choice {
-            ColorChoice::Always => true,
-            ColorChoice::Never => false,
-            ColorChoice::Auto => {
-                std::io::stdout().is_terminal()
-                    && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
-                    && std::env::var_os("TERM").is_none_or(|t| t != "dumb")
-            }
+        color_for(
+            choice,
+            std::io::stdout().is_terminal(),
+            std::env::var_os("NO_COLOR").as_deref(),
+            std::env::var_os("TERM").as_deref(),
+        )
+    }
+}
+
+/// [`Config::color`] from what it looks at: a set, non-empty `NO_COLOR`
+/// (no-color.org) or `TERM=dumb` turns automatic colour off; `--color always`
+/// still wins.
+fn color_for(
+    choice: ColorChoice,
+    tty: bool,
+    no_color: Option<&std::ffi::OsStr>,
+    term: Option<&std::ffi::OsStr>,
+) -> bool {
+    match choice {
+        ColorChoice::Always => true,
+        ColorChoice::Never => false,
+        ColorChoice::Auto => {
+            tty && no_color.is_none_or(|v| v.is_empty()) && term.is_none_or(|t| t != "dumb")
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::ffi::OsStr;
+
+    #[test]
+    fn colour_honours_no_color_and_dumb_terminals() {
+        let auto = |tty, nc: Option<&str>, term: Option<&str>| {
+            color_for(
+                ColorChoice::Auto,
+                tty,
+                nc.map(OsStr::new),
+                term.map(OsStr::new),
+            )
+        };
+        assert!(auto(true, None, Some("xterm-256color")));
+        assert!(auto(true, None, None));
+        assert!(!auto(false, None, Some("xterm")), "not a terminal");
+        assert!(!auto(true, Some("1"), Some("xterm")), "NO_COLOR=1");
+        assert!(
+            auto(true, Some(""), Some("xterm")),
+            "an empty NO_COLOR is unset"
+        );
+        assert!(!auto(true, None, Some("dumb")), "TERM=dumb");
+        let always = color_for(ColorChoice::Always, false, Some(OsStr::new("1")), None);
+        assert!(always, "--color always wins");
+        let never = color_for(ColorChoice::Never, true, None, Some(OsStr::new("xterm")));
+        assert!(!never);
     }
 }

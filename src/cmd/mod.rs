@@ -96,7 +96,9 @@ pub fn names(sources: &[Source]) -> Vec<String> {
 /// The one walk of a run: the sources, with the problems finding them said.
 pub fn find_sources(cfg: &Config) -> (Vec<Source>, Vec<Problem>) {
     let (sources, problems) = cfg.sources();
-    say_problems(&problems, cfg.quiet);
+    if cfg.messages {
+        say_problems(&problems, cfg.quiet);
+    }
     (sources, problems)
 }
 
@@ -123,6 +125,7 @@ pub fn scan<S: Sink + Send>(
         inner: sink,
         stats_wanted: cfg.stats,
         quiet: cfg.quiet,
+        messages: cfg.messages,
         stats: Vec::with_capacity(sources.len()),
         errors: Vec::new(),
         failed: Vec::with_capacity(sources.len()),
@@ -155,6 +158,7 @@ struct Runner<'a, S> {
     inner: &'a mut S,
     stats_wanted: bool,
     quiet: bool,
+    messages: bool,
     stats: Vec<SourceStats>,
     errors: Vec<String>,
     failed: Vec<bool>,
@@ -187,7 +191,9 @@ impl<S: Sink> Sink for Runner<'_, S> {
     }
 
     fn end(&mut self, index: usize, source: &Source, end: SourceEnd) -> io::Result<Flow> {
-        say_problems(&end.problems, self.quiet);
+        if self.messages {
+            say_problems(&end.problems, self.quiet);
+        }
         self.errors.extend(
             end.problems
                 .iter()

@@ -57,6 +57,8 @@ pub fn run(args: &ReportArgs) -> Result<Status> {
     if cfg.stats {
         say_stats(&run, tally.agg.total);
     }
+    // Said on stderr too: a cron job's mail shows which alert fired.
+    super::summary::say_alert(&fail_on, &tally.agg);
     Ok(if report.alert.is_some() {
         Status::Alert
     } else {

@@ -331,7 +331,8 @@ fn html_samples(o: &mut String, r: &Report, ctx: &RenderCtx) {
     let _ = writeln!(o, "<h2>Samples</h2>");
     let _ = writeln!(
         o,
-        r#"<p class="muted">One log line per code, in the headline's order; secrets masked.</p>"#
+        r#"<p class="muted">One log line per code, in the headline's order; {}.</p>"#,
+        masking_note(ctx)
     );
     for row in &r.codes {
         let Some((p, text)) = sample_text(row, ctx) else {

@@ -172,7 +172,8 @@ fn markdown_samples(o: &mut String, r: &Report, ctx: &RenderCtx) {
     let _ = writeln!(o, "\n## Samples\n");
     let _ = writeln!(
         o,
-        "One log line per code, in the headline's order; secrets masked."
+        "One log line per code, in the headline's order; {}.",
+        masking_note(ctx)
     );
     for row in &r.codes {
         let Some((p, text)) = sample_text(row, ctx) else {

@@ -436,6 +436,15 @@ fn readable_stamp<'a>(line: &'a str, zone: &Zone) -> Cow<'a, str> {
     }
 }
 
+/// What the samples say about secrets: only what is true.
+fn masking_note(ctx: &RenderCtx) -> &'static str {
+    if ctx.redact {
+        "secrets masked"
+    } else {
+        "secrets NOT masked (--no-redact): do not share this report"
+    }
+}
+
 /// A code's sample (its whole body when a line held it whole), masked, with epoch
 /// stamps as times, each line cut at [`SAMPLE_CHARS`], at most [`SAMPLE_LINES`].
 fn sample_text(row: &Row, ctx: &RenderCtx) -> Option<(Place, String)> {
