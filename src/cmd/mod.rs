@@ -29,6 +29,10 @@ pub struct Run {
     pub stats: Vec<SourceStats>,
     /// Each source's problems that may have lost data, said as `name: what`.
     pub errors: Vec<String>,
+    /// What the time window left out.
+    pub window: WindowTally,
+    /// Sources that gave nothing because they failed (an error, no byte read).
+    pub failed: usize,
     pub started: Instant,
 }
 
@@ -36,6 +40,13 @@ impl Run {
     /// True when any problem may have lost data.
     pub fn had_error(&self) -> bool {
         self.problems.iter().any(|p| p.error) || !self.errors.is_empty()
+    }
+
+    /// True when there was an error and no source gave anything: a run that read
+    /// nothing (`report -o today.html /var/log/gone`) must not replace yesterday's
+    /// report with "0 events".
+    pub fn all_failed(&self) -> bool {
+        self.had_error() && self.failed == self.sources.len()
     }
 
     pub fn totals(&self) -> SourceStats {
@@ -91,18 +102,94 @@ pub fn scan<S: Sink + Send>(
         quiet: cfg.quiet,
         stats: Vec::with_capacity(sources.len()),
         errors: Vec::new(),
+        window: WindowTally::new(&cfg.filter),
+        failed: 0,
     };
     let done = schedule::run(&sources, &settings, &mut runner);
     settings.read.progress.finish();
     done?;
-    let Runner { stats, errors, .. } = runner;
-    Ok(Run {
+    let Runner {
+        stats,
+        errors,
+        window,
+        failed,
+        ..
+    } = runner;
+    let run = Run {
         sources,
         problems,
         stats,
         errors,
+        window,
+        failed,
         started,
-    })
+    };
+    say_window(cfg, &run);
+    Ok(run)
+}
+
+/// What the time window (`--since`/`--until`) did: the events it left out that
+/// every other filter kept, and the newest event those filters kept, in the window
+/// or out. A window with nothing in it over logs whose newest event is 13 days old
+/// is a bot that stopped, and says so.
+#[derive(Clone, Debug, Default)]
+pub struct WindowTally {
+    /// The filter without its window; `None` when there is no window.
+    rest: Option<Filter>,
+    /// Events in the window (passed on).
+    pub inside: u64,
+    /// Events out of it.
+    pub outside: u64,
+    /// The newest time of an event the other filters kept.
+    pub newest: Option<i64>,
+}
+
+impl WindowTally {
+    fn new(filter: &Filter) -> WindowTally {
+        let rest = filter.has_window().then(|| Filter {
+            since: None,
+            until: None,
+            ..filter.clone()
+        });
+        WindowTally {
+            rest,
+            ..WindowTally::default()
+        }
+    }
+
+    /// Whether `ev` passes `filter`, counting it in or out of the window.
+    fn matches(&mut self, filter: &Filter, ev: &Event<'_>) -> bool {
+        let Some(rest) = &self.rest else {
+            return filter.matches(ev);
+        };
+        if !rest.matches(ev) {
+            return false;
+        }
+        // An event without a time is neither in nor out: the filter drops it.
+        let Some(t) = ev.time else { return false };
+        self.newest = self.newest.max(Some(t));
+        if filter.since.is_some_and(|s| t < s) || filter.until.is_some_and(|u| t >= u) {
+            self.outside += 1;
+            false
+        } else {
+            self.inside += 1;
+            true
+        }
+    }
+}
+
+/// Says on stderr when the time window kept nothing but left events out, and how
+/// old the newest event is (a notice: `--quiet` drops it).
+fn say_window(cfg: &Config, run: &Run) {
+    let w = &run.window;
+    if cfg.quiet || w.inside > 0 || w.outside == 0 {
+        return;
+    }
+    let _ = writeln!(
+        io::stderr().lock(),
+        "okxscan: {}",
+        crate::render::report::window_note(w.outside, w.newest, cfg.now_ms, &cfg.zone)
+    );
 }
 
 /// The sink every command's sink is wrapped in: the filter, problems said as each
@@ -114,6 +201,9 @@ struct Runner<'a, S> {
     quiet: bool,
     stats: Vec<SourceStats>,
     errors: Vec<String>,
+    window: WindowTally,
+    /// Sources that ended with an error and no byte read.
+    failed: usize,
 }
 
 impl<S: Sink> Sink for Runner<'_, S> {
@@ -129,7 +219,7 @@ impl<S: Sink> Sink for Runner<'_, S> {
     }
 
     fn event(&mut self, ev: Event<'_>, place: &Place<'_>) -> io::Result<Flow> {
-        if self.filter.matches(&ev) {
+        if self.window.matches(self.filter, &ev) {
             self.inner.event(ev, place)
         } else {
             Ok(Flow::Go)
@@ -148,6 +238,9 @@ impl<S: Sink> Sink for Runner<'_, S> {
                 .filter(|p| p.error)
                 .map(|p| format!("{}: {}", p.name, p.what)),
         );
+        if end.stats.bytes == 0 && end.problems.iter().any(|p| p.error) {
+            self.failed += 1;
+        }
         self.stats.push(end.stats.clone());
         self.inner.end(index, source, end)
     }
