@@ -1,7 +1,7 @@
 //! The command line around `summary`: its three formats against a generated night's
 //! truth, time buckets and times shown in the display zone, `-o FILE`, the default
-//! subcommand, stdin, deterministic output, `--stats`, and clear errors for bad
-//! options.
+//! subcommand, stdin, deterministic output, `--stats`, clear errors for bad
+//! options, `--log-tz` apart from `--tz`, and what an empty time window left out.
 
 mod common;
 mod support;

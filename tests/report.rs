@@ -3,9 +3,12 @@
 //! report opens with every code by count, then the fix-first list; the HTML is one
 //! self-contained file that escapes log text, shows the top codes first and
 //! narrows to a phone's width; samples are whole bodies with epoch stamps as
-//! times; a failed input is said in the headline; `--fail-on` gives exit status 3;
-//! secrets never reach the report; the markdown report of the shipped sample night
-//! is a reviewed snapshot.
+//! times; a failed input is said in the headline, and when every input fails the
+//! last report stays (exit 2); an empty time window says what lay outside it;
+//! `--tz` moves shown times only and `--log-tz` reads the stamps, with a whole-hour
+//! header offset diagnosed as a zone; `--fail-on` gives exit status 3; secrets never
+//! reach the report; the markdown report of the shipped sample night is a reviewed
+//! snapshot.
 
 mod common;
 use okxscan::render::thousands;

@@ -1,6 +1,7 @@
 //! Subcommands, one module each, each with a `run` entry point, plus the pieces they
 //! share: the one walk, the scan of every source into the command's sink (through
-//! the filter), saying problems on stderr, `--stats`, and where output goes.
+//! the filter, counting what the time window left out), saying problems on stderr,
+//! `--stats`, and where output goes.
 
 pub mod codes;
 pub mod explain;
