@@ -88,6 +88,12 @@ pub struct ScanArgs {
     #[arg(long)]
     pub stats: bool,
 
+    /// Read only what is new since the last run with this state file (appended
+    /// lines, new and rotated files; a line still being written waits for the
+    /// next run). Written once the output is; two runs on one state are refused
+    #[arg(long, value_name = "FILE")]
+    pub state: Option<PathBuf>,
+
     /// Do not mask API keys, signatures, secrets and passphrases (local debugging only)
     #[arg(long)]
     pub no_redact: bool,

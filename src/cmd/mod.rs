@@ -13,6 +13,7 @@ use crate::config::Config;
 use crate::event::Event;
 use crate::filter::Filter;
 use crate::input::progress::Progress;
+use crate::input::state::State;
 use crate::input::{Problem, Source};
 use crate::render::RenderCtx;
 use crate::scan::schedule;
@@ -30,14 +31,37 @@ pub struct Run {
     pub stats: Vec<SourceStats>,
     /// Each source's problems that may have lost data, said as `name: what`.
     pub errors: Vec<String>,
+    /// Whether each source had such a problem.
+    pub failed: Vec<bool>,
     /// What the time window left out.
     pub window: WindowTally,
-    /// Sources that gave nothing because they failed (an error, no byte read).
-    pub failed: usize,
     pub started: Instant,
+    /// With `--state`: the state this run leaves, written by [`Run::save_state`].
+    state: Option<State>,
 }
 
 impl Run {
+    /// With `--state`, once the output is written: the state file, so that the
+    /// next run reads only what came after this one. A run that stops before this
+    /// leaves the old state (the next run reads the same bytes again).
+    pub fn save_state(&mut self) -> anyhow::Result<()> {
+        let Some(state) = self.state.take() else {
+            return Ok(());
+        };
+        // Tests simulate a crash between the output and the state here.
+        if std::env::var_os("OKXSCAN_TEST_CRASH_BEFORE_STATE").is_some() {
+            std::process::exit(70);
+        }
+        let read: Vec<Option<(u64, u64)>> = self
+            .stats
+            .iter()
+            .zip(&self.failed)
+            .map(|(s, &failed)| (!failed).then_some((s.bytes, s.lines)))
+            .collect();
+        state.commit(&read)?;
+        Ok(())
+    }
+
     /// True when any problem may have lost data.
     pub fn had_error(&self) -> bool {
         self.problems.iter().any(|p| p.error) || !self.errors.is_empty()
@@ -47,7 +71,13 @@ impl Run {
     /// nothing (`report -o today.html /var/log/gone`) must not replace yesterday's
     /// report with "0 events".
     pub fn all_failed(&self) -> bool {
-        self.had_error() && self.failed == self.sources.len()
+        self.had_error()
+            && self.failed.len() == self.sources.len()
+            && self
+                .failed
+                .iter()
+                .zip(&self.stats)
+                .all(|(&f, s)| f && s.bytes == 0)
     }
 
     pub fn totals(&self) -> SourceStats {
@@ -92,8 +122,15 @@ pub fn scan<S: Sink + Send>(
     sources: Vec<Source>,
     problems: Vec<Problem>,
     sink: &mut S,
-) -> io::Result<Run> {
+) -> anyhow::Result<Run> {
     let started = Instant::now();
+    let (sources, state) = match &cfg.state {
+        Some(path) => {
+            let mut state = State::open(path, cfg.now_ms)?;
+            (state.plan(sources), Some(state))
+        }
+        None => (sources, None),
+    };
     let mut settings = cfg.scan.clone();
     settings.read.progress = progress_for(cfg, &sources);
     let mut runner = Runner {
@@ -103,8 +140,9 @@ pub fn scan<S: Sink + Send>(
         quiet: cfg.quiet,
         stats: Vec::with_capacity(sources.len()),
         errors: Vec::new(),
+        failed: Vec::with_capacity(sources.len()),
+        lines: cfg.state.is_some(),
         window: WindowTally::new(&cfg.filter),
-        failed: 0,
     };
     let done = schedule::run(&sources, &settings, &mut runner);
     settings.read.progress.finish();
@@ -112,8 +150,8 @@ pub fn scan<S: Sink + Send>(
     let Runner {
         stats,
         errors,
-        window,
         failed,
+        window,
         ..
     } = runner;
     let run = Run {
@@ -121,9 +159,10 @@ pub fn scan<S: Sink + Send>(
         problems,
         stats,
         errors,
-        window,
         failed,
+        window,
         started,
+        state,
     };
     say_window(cfg, &run);
     Ok(run)
@@ -202,16 +241,17 @@ struct Runner<'a, S> {
     quiet: bool,
     stats: Vec<SourceStats>,
     errors: Vec<String>,
+    failed: Vec<bool>,
+    /// Lines are counted whatever the sink needs (`--state` keeps them).
+    lines: bool,
     window: WindowTally,
-    /// Sources that ended with an error and no byte read.
-    failed: usize,
 }
 
 impl<S: Sink> Sink for Runner<'_, S> {
     fn needs(&self) -> Needs {
         let mut n = self.inner.needs();
         // `--stats` says how many lines were searched.
-        n.lines |= self.stats_wanted;
+        n.lines |= self.stats_wanted || self.lines;
         n
     }
 
@@ -239,10 +279,8 @@ impl<S: Sink> Sink for Runner<'_, S> {
                 .filter(|p| p.error)
                 .map(|p| format!("{}: {}", p.name, p.what)),
         );
-        if end.stats.bytes == 0 && end.problems.iter().any(|p| p.error) {
-            self.failed += 1;
-        }
         self.stats.push(end.stats.clone());
+        self.failed.push(end.had_error());
         self.inner.end(index, source, end)
     }
 }

@@ -266,8 +266,13 @@ impl<'a, S: Sink + Send> Scheduler<'a, S> {
             return Fed::Done;
         }
         self.next_source += 1;
+        let mut merger = Merger::new(i, self.opts.count_lines);
+        if let Some(r) = &self.sources[i].resume {
+            // Lines an earlier run read (`--state`): numbers go on from there.
+            merger.skip_lines(r.lines);
+        }
         let mut state = Open {
-            merger: Merger::new(i, self.opts.count_lines),
+            merger,
             end: SourceEnd::default(),
             file: None,
             recycle: None,
@@ -329,7 +334,7 @@ impl<'a, S: Sink + Send> Scheduler<'a, S> {
             }
         };
         let data = bytes.get();
-        let first_line = state.merger.lines() + 1;
+        let first_line = state.merger.line_before_next() + 1;
         state.end.stats.bytes += data.len() as u64;
         let (stats, sink) = (&mut state.end.stats, &mut *self.sink);
         let mut failed = None;
