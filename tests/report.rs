@@ -622,21 +622,27 @@ fn when_every_input_fails_the_last_report_stays_and_the_exit_is_2() {
     assert_eq!(out.status.code(), Some(2));
     assert!(out.stdout.is_empty());
 
-    // One input read (even without events) is a report, with the failure in its
+    // One input read (even an empty one) is a report, with the failure in its
     // headline.
     std::fs::write(
         dir.path().join("quiet.log"),
         "2026-11-22 18:00:00,000 INFO all fine\n",
     )
     .unwrap();
-    let out = okxscan()
-        .args(["report", "-o"])
-        .arg(&report)
-        .arg(&gone)
-        .arg(dir.path().join("quiet.log"))
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(2));
+    std::fs::write(dir.path().join("empty.log"), "").unwrap();
+    for read in ["empty.log", "quiet.log"] {
+        std::fs::write(&report, "yesterday's good report").unwrap();
+        let out = okxscan()
+            .args(["report", "-o"])
+            .arg(&report)
+            .arg(&gone)
+            .arg(dir.path().join(read))
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(2));
+        let md = std::fs::read_to_string(&report).unwrap();
+        assert_ne!(md, "yesterday's good report", "{read}");
+    }
     let md = std::fs::read_to_string(&report).unwrap();
     let headline = &md[at(&md, "## Headline")..at(&md, "## Diagnoses")];
     assert!(
