@@ -550,6 +550,14 @@ fn without_tz_or_log_tz_the_tz_variable_is_both_zones() {
     let rows = csv_rows(&o.stdout);
     assert_eq!(rows[0]["first_seen"], "2026-11-23T02:00:00.000+08:00");
     assert_eq!(rows[0]["last_seen"], "2026-11-23T03:30:00.000+08:00");
+    // A zone that is none is refused before anything is read.
+    let o = okxscan()
+        .args(["summary", "--log-tz", "Mars/Olympus"])
+        .arg(l.path("a.log"))
+        .output()
+        .unwrap();
+    assert_status(&o, 2);
+    assert!(String::from_utf8_lossy(&o.stderr).contains("unknown time zone 'Mars/Olympus'"));
 }
 
 /// Events of a bot that stopped 13 days before "now": one 50102 a night.
