@@ -6,6 +6,7 @@
 pub mod codes;
 pub mod explain;
 pub mod grep;
+pub mod merge;
 pub mod report;
 pub mod summary;
 

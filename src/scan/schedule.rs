@@ -17,7 +17,7 @@ use std::collections::{BTreeMap, VecDeque};
 use std::io;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::Sender;
-use std::sync::{mpsc, Arc, Mutex};
+use std::sync::{mpsc, Arc};
 
 /// How a run scans.
 #[derive(Clone, Debug)]
@@ -107,6 +107,8 @@ struct Scheduler<'a, S> {
     in_flight: usize,
     seq: u64,
     open: BTreeMap<usize, Open>,
+    /// Buffers of `pread` chunks, reused from chunk to chunk.
+    spare: Vec<Vec<u8>>,
 }
 
 /// What [`Scheduler::feed`] hands out.
@@ -137,6 +139,7 @@ impl<'a, S: Sink + Send> Scheduler<'a, S> {
             in_flight: 0,
             seq: 0,
             open: BTreeMap::new(),
+            spare: Vec::new(),
         }
     }
 
@@ -145,8 +148,6 @@ impl<'a, S: Sink + Send> Scheduler<'a, S> {
         let ahead = Settings::ahead(self.needs);
         let opts = &self.opts.clone();
         let set = self.set;
-        // Buffers of `pread` chunks, reused from chunk to chunk.
-        let spare = &Mutex::new(Vec::<Vec<u8>>::new());
         rayon::in_place_scope_fifo(|scope| -> io::Result<()> {
             let mut ready: BTreeMap<u64, Done> = BTreeMap::new();
             loop {
@@ -161,7 +162,7 @@ impl<'a, S: Sink + Send> Scheduler<'a, S> {
                             let (first, cancel) = (state.chunks == 0, Arc::clone(&state.cancel));
                             state.chunks += 1;
                             let buf = match job {
-                                Job::File(..) => spare.lock().ok().and_then(|mut s| s.pop()),
+                                Job::File(..) => self.spare.pop(),
                                 Job::Stream(..) => None,
                             };
                             scope.spawn_fifo(move |_| {
@@ -213,7 +214,7 @@ impl<'a, S: Sink + Send> Scheduler<'a, S> {
                                 },
                             }
                         };
-                        (i, self.merge(i, done, spare)?)
+                        (i, self.merge(i, done)?)
                     }
                 };
                 match flow {
@@ -318,7 +319,7 @@ impl<'a, S: Sink + Send> Scheduler<'a, S> {
     }
 
     /// Merges a scanned chunk of source `i` and hands its events to the sink.
-    fn merge(&mut self, i: usize, done: Done, spare: &Mutex<Vec<Vec<u8>>>) -> io::Result<Flow> {
+    fn merge(&mut self, i: usize, done: Done) -> io::Result<Flow> {
         let state = self.open.get_mut(&i).expect("merged source is open");
         if state.stopped {
             return Ok(Flow::Go);
@@ -369,11 +370,7 @@ impl<'a, S: Sink + Send> Scheduler<'a, S> {
                     // The reader may have stopped already: then the buffer goes.
                     let _ = back.send(buf);
                 }
-                None => {
-                    if let Ok(mut s) = spare.lock() {
-                        s.push(buf);
-                    }
-                }
+                None => self.spare.push(buf),
             },
         }
         Ok(flow)
