@@ -42,7 +42,11 @@ fn max_threads() -> usize {
 pub struct Config {
     pub paths: Vec<String>,
     pub walk: WalkOptions,
+    /// The display zone (`--tz`): times and buckets shown, and times typed
+    /// (`--since`, `--until`, `--now`) without a zone.
     pub zone: Zone,
+    /// The log zone (`--log-tz`): the logs' stamps written without a zone.
+    pub log_zone: Zone,
     /// "Now" for relative times, in epoch milliseconds.
     pub now_ms: i64,
     pub filter: Filter,
@@ -61,10 +65,14 @@ pub struct Config {
 
 impl Config {
     pub fn new(scan: &ScanArgs, filter: &FilterArgs) -> Result<Config, ConfigError> {
-        let zone = match &scan.tz {
-            Some(z) => Zone::parse(z)?,
-            None => Zone::from_env(),
+        // Two zones, each from its own option: one `--tz` for both read UTC logs
+        // in Shanghai and split each storm in two bursts eight hours apart.
+        let zone_of = |opt: &Option<String>| match opt {
+            Some(z) => Zone::parse(z),
+            None => Ok(Zone::from_env()),
         };
+        let zone = zone_of(&scan.tz)?;
+        let log_zone = zone_of(&scan.log_tz)?;
         let now_ms = match &scan.now {
             Some(n) => parse_user_time(n, &zone, 0).ok_or_else(|| ConfigError::Time {
                 what: "--now",
@@ -118,7 +126,7 @@ impl Config {
                 .build_global();
         }
         let walk = WalkOptions::with_globs(&scan.glob, scan.follow)?;
-        let mut settings = Settings::new(zone.clone());
+        let mut settings = Settings::new(log_zone.clone());
         if let Some(c) = scan.chunk_size {
             settings.read.chunk_size = c.max(1);
             settings.read.map_chunk_size = settings.read.chunk_size;
@@ -147,6 +155,7 @@ impl Config {
             paths,
             walk,
             zone,
+            log_zone,
             now_ms,
             filter,
             scan: settings,
