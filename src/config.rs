@@ -94,7 +94,7 @@ impl Config {
         sc.binary = scan.binary;
         if scan.no_redact {
             // Said even with --quiet: the output is no longer safe to share.
-            eprintln!("okxscan: warning: --no-redact: secrets in log lines will be printed");
+            crate::diag!("okxscan: warning: --no-redact: secrets in log lines will be printed");
         }
         let paths = if scan.paths.is_empty() {
             if std::io::stdin().is_terminal() {
