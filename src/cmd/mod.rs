@@ -134,6 +134,13 @@ pub fn say_stats<S>(s: &Scanned<S>, matched: u64) {
         s.sources.len(),
         s.started.elapsed().as_secs_f64()
     );
+    if t.holes > 0 {
+        let _ = writeln!(
+            err,
+            "{} bytes of NUL holes skipped (as logrotate copytruncate leaves them)",
+            t.holes
+        );
+    }
 }
 
 /// Where a command writes: stdout, or a file replaced atomically (a temporary file

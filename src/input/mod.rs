@@ -27,6 +27,7 @@ pub mod mapped {
     }
 }
 pub mod progress;
+pub mod sniff;
 
 use globset::{Glob, GlobMatcher};
 use std::fs::{self, File};

@@ -9,6 +9,7 @@ use crate::input::chunk::{self, StreamChunker};
 use crate::input::decompress::{self, Format};
 use crate::input::mapped::Mapped;
 use crate::input::progress::Progress;
+use crate::input::sniff::{self, Head};
 use crate::input::{describe, open_file, widen_pipe, Problem, Source};
 use rayon::prelude::*;
 use std::fs::File;
@@ -54,6 +55,8 @@ pub struct SourceStats {
     pub events: u64,
     pub partial: u64,
     pub echoes: u64,
+    /// NUL bytes skipped as a leading hole (`logrotate copytruncate`).
+    pub holes: u64,
     pub compressed: Option<&'static str>,
 }
 
@@ -64,6 +67,7 @@ impl SourceStats {
         self.events += o.events;
         self.partial += o.partial;
         self.echoes += o.echoes;
+        self.holes += o.holes;
     }
 }
 
@@ -75,8 +79,6 @@ pub struct SourceReport {
     /// Clues found (when the scan looks for them), in input order.
     pub clues: Vec<super::clues::Clue>,
 }
-
-const HEAD: usize = 8 * 1024;
 
 thread_local! {
     /// Each worker's read buffer, reused from chunk to chunk.
@@ -143,9 +145,15 @@ fn stdin_file() -> Option<(File, u64)> {
     None
 }
 
-fn binary_problem(head: &[u8], cfg: &ScanConfig) -> Option<String> {
-    (!cfg.binary && memchr::memchr(0, &head[..head.len().min(HEAD)]).is_some())
-        .then(|| "binary file (NUL bytes), skipped; use --binary to scan it".to_string())
+/// The leading hole to skip ([`sniff::classify_head`]), or why the source is skipped.
+fn sniff_head(head: Head, cfg: &ScanConfig) -> Result<usize, String> {
+    match head {
+        Head::Binary if !cfg.binary => {
+            Err("binary file (NUL bytes), skipped; use --binary to scan it".to_string())
+        }
+        Head::Binary => Ok(0),
+        Head::Text { hole } => Ok(hole),
+    }
 }
 
 fn scan_path(
@@ -195,12 +203,13 @@ fn scan_file(
         None => cfg.chunk_size,
     };
     let ranges = chunk::ranges(len, size);
+    let holes = std::sync::atomic::AtomicU64::new(0);
     let scan_one = |k: usize, (a, b): (u64, u64)| -> io::Result<(ChunkScan, u64)> {
-        let scan = |data: &[u8]| {
+        let scan = |mut data: &[u8]| {
             if k == 0 {
-                if let Some(p) = binary_problem(data, cfg) {
-                    return Err(io::Error::other(p));
-                }
+                let hole = sniff_head(sniff::classify_head(data), cfg).map_err(io::Error::other)?;
+                holes.store(hole as u64, std::sync::atomic::Ordering::Relaxed);
+                data = &data[hole..];
             }
             cfg.progress.add(b - a);
             Ok((scan_chunk(data, &cfg.opts), data.len() as u64))
@@ -223,6 +232,7 @@ fn scan_file(
     let mut merge_one = |s: io::Result<(ChunkScan, u64)>, b: u64| -> Result<(), String> {
         let (cs, bytes) = s.map_err(|e| describe(&e))?;
         rep.stats.bytes += bytes;
+        rep.stats.holes = holes.load(std::sync::atomic::Ordering::Relaxed);
         merger.merge(cs, &mut |e| sink(e, &mut rep.stats));
         // Every chunk before this one is merged, and later ones read from b - 1 on.
         if let Some(map) = &map {
@@ -293,8 +303,8 @@ enum Piece {
     Chunk(Vec<u8>),
     /// A read or decompression error, after this many bytes of output.
     Failed(io::Error, u64),
-    /// A record longer than the cap had to be cut.
-    Oversized,
+    /// A record longer than the cap had to be cut: where, said.
+    Oversized(String),
 }
 
 /// Scans a stream: a reader thread reads (and decompresses) chunks into a bounded
@@ -316,13 +326,14 @@ fn scan_stream<R: Read + Send>(
         None => decompress::open_stream(reader).map_err(|e| describe(&e))?,
     };
     rep.stats.compressed = format.map(Format::name);
+    let mut chunker = StreamChunker::new(reader, cfg.chunk_size, cfg.max_record);
+    rep.stats.holes = sniff_head(chunker.sniff(), cfg)? as u64;
     let window = window_size();
     std::thread::scope(|scope| {
         let (tx, rx) = std::sync::mpsc::sync_channel::<Piece>(window);
         // Scanned chunks go back to the reader, to be filled again.
         let (back_tx, back_rx) = std::sync::mpsc::channel::<Vec<u8>>();
         scope.spawn(move || {
-            let mut chunker = StreamChunker::new(reader, cfg.chunk_size, cfg.max_record);
             loop {
                 while let Ok(buf) = back_rx.try_recv() {
                     chunker.recycle(buf, window);
@@ -337,11 +348,10 @@ fn scan_stream<R: Read + Send>(
                     return;
                 }
             }
-            if chunker.oversized {
-                let _ = tx.send(Piece::Oversized);
+            if let Some(note) = chunker.oversized_note() {
+                let _ = tx.send(Piece::Oversized(note));
             }
         });
-        let mut first = true;
         loop {
             let mut batch = Vec::with_capacity(window);
             let mut end = None;
@@ -353,12 +363,6 @@ fn scan_stream<R: Read + Send>(
                         break;
                     }
                     Err(_) => break,
-                }
-            }
-            if first {
-                first = false;
-                if let Some(p) = batch.first().and_then(|c| binary_problem(c, cfg)) {
-                    return Err(p);
                 }
             }
             let done = batch.len() < window;
@@ -384,12 +388,7 @@ fn scan_stream<R: Read + Send>(
                         None => format!("read failed after {offset} bytes ({})", describe(&e)),
                     });
                 }
-                Some(Piece::Oversized) => {
-                    return Err(format!(
-                        "a line longer than {} MiB was cut into pieces; an error body across a cut may be missed",
-                        cfg.max_record >> 20
-                    ));
-                }
+                Some(Piece::Oversized(note)) => return Err(note),
                 _ if done => return Ok(()),
                 _ => {}
             }
