@@ -8,6 +8,8 @@
 use crate::event::{Api, Category};
 use std::sync::OnceLock;
 
+pub mod diagnosis;
+
 const DATA: &str = include_str!("codes.tsv");
 
 /// One row of the knowledge base.

@@ -1,6 +1,7 @@
 //! The merge, in input order, of scanned chunks: line numbers, times carried down
 //! from the last stamp above, and echoes of the response just counted.
 
+use super::sink::Flow;
 use super::{clues, ChunkScan};
 use crate::event::Event;
 use crate::extract::RetryMark;
@@ -40,7 +41,21 @@ impl Merger {
     }
 
     /// Merges the next chunk, calling `emit` for every event in order.
-    pub fn merge(&mut self, mut chunk: ChunkScan, emit: &mut dyn FnMut(Event<'_>)) {
+    pub fn merge(&mut self, chunk: ChunkScan, emit: &mut dyn FnMut(Event<'_>)) {
+        self.merge_with(chunk, &mut |ev, _| {
+            emit(ev);
+            Flow::Go
+        });
+    }
+
+    /// Merges the next chunk, calling `emit` for every event in order with the
+    /// offset of its code in the chunk, until `emit` says to stop (then the rest
+    /// of the chunk is dropped: the source is not merged further).
+    pub fn merge_with(
+        &mut self,
+        mut chunk: ChunkScan,
+        emit: &mut dyn FnMut(Event<'_>, usize) -> Flow,
+    ) -> Flow {
         let base = self.count_lines.then_some(self.line_base);
         let found = std::mem::take(&mut chunk.clues);
         clues::locate(&mut self.clues, found, self.source, base, self.last_ts);
@@ -76,21 +91,28 @@ impl Merger {
                 continue;
             }
             last = Some((code, message));
-            emit(Event {
-                source: self.source,
-                line: if self.count_lines {
-                    self.line_base + ev.line_in_chunk + 1
-                } else {
-                    0
+            let at = ev.at;
+            let flow = emit(
+                Event {
+                    source: self.source,
+                    line: if self.count_lines {
+                        self.line_base + ev.line_in_chunk + 1
+                    } else {
+                        0
+                    },
+                    time,
+                    code: code.into(),
+                    message: message.into(),
+                    shape: ev.shape,
+                    partial: ev.partial,
+                    text: ev.text,
+                    span: ev.span,
                 },
-                time,
-                code: code.into(),
-                message: message.into(),
-                shape: ev.shape,
-                partial: ev.partial,
-                text: ev.text,
-                span: ev.span,
-            });
+                at,
+            );
+            if flow != Flow::Go {
+                return flow;
+            }
         }
         if let Some((code, message)) = last {
             // The buffers are reused: no allocation per chunk.
@@ -109,5 +131,6 @@ impl Merger {
             self.prev_at_end = chunk.ends_with_event;
         }
         self.line_base += chunk.newlines;
+        Flow::Go
     }
 }
