@@ -100,6 +100,12 @@ fn a_log_that_starts_with_a_nul_hole_is_scanned_and_the_hole_said_under_stats() 
                 .arg(&f)
                 .output()
                 .unwrap(),
+            // A hole longer than the longest record kept whole is no record.
+            okxscan()
+                .args(["grep", "--max-record", "1"])
+                .arg(&f)
+                .output()
+                .unwrap(),
             okxscan().arg("grep").arg(&gz).output().unwrap(),
             okxscan()
                 .args(["grep", "-"])

@@ -17,15 +17,19 @@
 //! by default) while it looks for a cut; a record still going on then (a line with
 //! no newline: a binary or newline-free stream) is handed out in pieces of one chunk
 //! (1 MiB), and named with its byte offset at the end. A leading hole (NUL bytes,
-//! [`super::sniff`]) is read through and dropped, never held. So on a stream the
-//! scan holds at most, with `w = 4 x threads` chunks per window (8 here):
+//! [`super::sniff`]) is read through and dropped, never held. So a stream holds at
+//! most, with chunks of 1 MiB, `a` chunks read ahead (`stream_ahead`, 4), `f`
+//! chunks in flight in the scheduler (4 a thread, 2 when text is kept; 8 with 2
+//! threads) and `k` spare buffers (`stream_ahead`) of at most 2 MiB each:
 //!
 //! ```text
-//!   channel (w chunks) + batch being scanned (w) + spare buffers kept (w) + carry
-//!   = 3w x 1 MiB + 4 MiB          = 28 MiB with 2 threads (w = 8)
+//!   carry (4 MiB) + its spare (<= 4 MiB) + (a + f) x 1 MiB + k x <= 2 MiB
+//!   = 4 + 4 + 12 + 8 = 28 MiB at most with 2 threads (21 MiB peak RSS measured
+//!     on 1 GiB without a newline; docs/BENCHMARKS.md)
 //! ```
 //!
-//! plus a chunk's events; spare buffers grown past twice the chunk size are dropped,
+//! plus a chunk's events; a chunk cut from a full carry is copied out, so it holds
+//! a chunk's worth, and spare buffers grown past twice the chunk size are dropped,
 //! not kept. Before, a newline-free stream grew the carry to `--max-record` (1 GiB).
 
 use super::sniff::{self, back_run_len, run_len, Head};
@@ -203,24 +207,39 @@ pub fn read_range(
     max: usize,
     buf: &mut Vec<u8>,
 ) -> io::Result<std::ops::Range<usize>> {
+    read_range_from(f, 0, a, b, len, max, buf)
+}
+
+/// [`read_range`] of the file's bytes from `origin` on (after a leading hole): `a`,
+/// `b` and `len` count from there, and `origin` itself starts a record.
+pub fn read_range_from(
+    f: &File,
+    origin: u64,
+    a: u64,
+    b: u64,
+    len: u64,
+    max: usize,
+    buf: &mut Vec<u8>,
+) -> io::Result<std::ops::Range<usize>> {
     // Read from one byte early, to see whether `a` itself starts a line.
     let base = a.saturating_sub(1);
     let span = (b - base) as usize;
     let mut want = (span + OVERHANG).min((len - base) as usize);
     loop {
-        let got = read_into(f, base, want, buf)?;
+        let got = read_into(f, origin + base, want, buf)?;
         let pad = got.start;
         if got.len() < want {
             return Err(io::Error::other(format!(
-                "file shrank while being read (had {len} bytes, ended at {})",
-                base + got.len() as u64
+                "file shrank while being read (had {} bytes, ended at {})",
+                origin + len,
+                origin + base + got.len() as u64
             )));
         }
         let data = &buf[got];
         match cut(data, a, base, span, base + data.len() as u64 >= len) {
             Cut::Records(r) => return Ok(pad + r.start..pad + r.end),
             Cut::None => return Ok(0..0),
-            Cut::More => want = grow(want, a, base, len, max)?,
+            Cut::More => want = grow(want, origin + a, base, len, max)?,
         }
     }
 }

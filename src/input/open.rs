@@ -107,13 +107,15 @@ fn open_regular(
         Some(_) => opts.map_chunk_size,
         None => opts.chunk_size,
     };
+    // The file's records begin after its leading hole: the ranges count from there
+    // (so no chunk has to hold the hole, however long).
     let hole = leading_hole(&file, map.as_ref(), len).map_err(|e| describe(&e))?;
     Ok(Opened::File(Arc::new(FileInput {
         file,
         len,
         hole,
         map,
-        ranges: chunk::ranges(len, size),
+        ranges: chunk::ranges(len - hole, size),
         max_record: opts.max_record,
         seek_end,
     })))
@@ -163,7 +165,7 @@ fn stdin_file() -> Option<(File, u64)> {
 pub struct FileInput {
     file: File,
     len: u64,
-    /// The leading hole, skipped: the first chunk's records start after it.
+    /// The leading hole, skipped: [`FileInput::ranges`] count from its end.
     hole: u64,
     map: Option<Mapped>,
     ranges: Vec<(u64, u64)>,
@@ -211,24 +213,29 @@ impl FileInput {
         self.hole
     }
 
-    /// The first range's records `r` (from the file's start), less the leading hole.
-    fn past_hole(&self, r: Range<usize>) -> Range<usize> {
-        (r.start + (self.hole as usize).min(r.len()))..r.end
-    }
-
     /// The whole records that start in `range`, in place when mapped, else read
     /// into `buf`.
     pub fn read(self: &Arc<Self>, (a, b): (u64, u64), mut buf: Vec<u8>) -> io::Result<Bytes> {
         if let Some(map) = &self.map {
-            let r = chunk::map_range(map.bytes(), a, b, self.max_record)?;
+            let hole = self.hole as usize;
+            let r = chunk::map_range(&map.bytes()[hole..], a, b, self.max_record)?;
             if map.shrank() {
                 return Err(self.shrank());
             }
-            let r = if a == 0 { self.past_hole(r) } else { r };
-            return Ok(Bytes::Mapped(Arc::clone(self), r));
+            return Ok(Bytes::Mapped(
+                Arc::clone(self),
+                hole + r.start..hole + r.end,
+            ));
         }
-        let r = chunk::read_range(&self.file, a, b, self.len, self.max_record, &mut buf)?;
-        let r = if a == 0 { self.past_hole(r) } else { r };
+        let r = chunk::read_range_from(
+            &self.file,
+            self.hole,
+            a,
+            b,
+            self.len - self.hole,
+            self.max_record,
+            &mut buf,
+        )?;
         Ok(Bytes::Owned(buf, r))
     }
 
