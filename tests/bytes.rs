@@ -139,6 +139,40 @@ fn a_log_that_starts_with_a_nul_hole_is_scanned_and_the_hole_said_under_stats() 
 }
 
 #[test]
+fn a_sparse_hole_is_measured_to_the_byte() {
+    // As copytruncate leaves it: the file cut to 0, the bot writing on at its old
+    // offset (not a block boundary), the file system keeping the hole sparse.
+    let tmp = tempfile::tempdir().unwrap();
+    let f = tmp.path().join("bot.log");
+    for hole in [(1 << 20) + 1000, 3 << 20, 100] {
+        let file = std::fs::File::create(&f).unwrap();
+        file.set_len(hole).unwrap();
+        drop(file);
+        let mut file = std::fs::OpenOptions::new().append(true).open(&f).unwrap();
+        file.write_all(&log()).unwrap();
+        drop(file);
+        let out = okxscan()
+            .args(["grep", "--stats"])
+            .arg(&f)
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+        assert_eq!(String::from_utf8_lossy(&out.stdout).lines().count(), 3);
+        assert!(
+            stderr(&out).contains(&format!("\n{hole} bytes of NUL holes skipped")),
+            "{hole}: {}",
+            stderr(&out)
+        );
+    }
+    // Nothing written yet: all hole.
+    let file = std::fs::File::create(&f).unwrap();
+    file.set_len(5 << 20).unwrap();
+    let out = okxscan().args(["grep", "--stats"]).arg(&f).output().unwrap();
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert!(stderr(&out).contains(&format!("\n{} bytes of NUL holes", 5 << 20)));
+}
+
+#[test]
 fn nul_bytes_that_are_no_hole_are_still_binary() {
     let tmp = tempfile::tempdir().unwrap();
     for (name, data) in [

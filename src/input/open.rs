@@ -109,7 +109,7 @@ fn open_regular(
     };
     // The file's records begin after its leading hole: the ranges count from there
     // (so no chunk has to hold the hole, however long).
-    let hole = leading_hole(&file, map.as_ref(), len).map_err(|e| describe(&e))?;
+    let hole = leading_hole(&file, len).map_err(|e| describe(&e))?;
     Ok(Opened::File(Arc::new(FileInput {
         file,
         len,
@@ -122,28 +122,45 @@ fn open_regular(
 }
 
 /// The file's leading hole ([`sniff`]): its run of NUL bytes, when long enough to
-/// be one. Read through the map, or in blocks (never held whole).
-fn leading_hole(file: &File, map: Option<&Mapped>, len: u64) -> io::Result<u64> {
-    let nuls = match map {
-        Some(m) => sniff::leading_nuls(m.bytes()) as u64,
-        None => {
-            let mut n = 0;
-            while n < len {
-                let block = chunk::read_full(file, n, 64 << 10)?;
-                let z = sniff::leading_nuls(&block);
-                n += z as u64;
-                if z < block.len() || block.is_empty() {
-                    break;
-                }
-            }
-            n
+/// be one. Read in blocks by `pread` (never held whole, and not through the map:
+/// mapped pages read count in the resident memory), from the first data the file
+/// system has: a hole left by `copytruncate` is sparse, and is not read at all.
+fn leading_hole(file: &File, len: u64) -> io::Result<u64> {
+    let first = chunk::read_full(file, 0, 8)?;
+    if sniff::leading_nuls(&first) < first.len().min(8) || first.is_empty() {
+        return Ok(0);
+    }
+    let mut n = first_data(file).min(len);
+    while n < len {
+        let block = chunk::read_full(file, n, 256 << 10)?;
+        let z = sniff::leading_nuls(&block);
+        n += z as u64;
+        if z < block.len() || block.is_empty() {
+            break;
         }
-    };
-    Ok(if nuls >= sniff::HOLE_MIN as u64 {
-        nuls
-    } else {
-        0
-    })
+    }
+    Ok(if n >= sniff::HOLE_MIN as u64 { n } else { 0 })
+}
+
+/// Where the file's first data lies (`SEEK_DATA`): all before it is a sparse hole.
+#[cfg(target_os = "linux")]
+fn first_data(file: &File) -> u64 {
+    use std::os::fd::AsRawFd;
+    // SAFETY: lseek on a descriptor this process holds open; the offset it leaves
+    // does not matter (the file is read by `pread`, at explicit offsets).
+    let at = unsafe { libc::lseek(file.as_raw_fd(), 0, libc::SEEK_DATA) };
+    match u64::try_from(at) {
+        Ok(at) => at,
+        // No data at all: a hole to the end.
+        Err(_) if io::Error::last_os_error().raw_os_error() == Some(libc::ENXIO) => u64::MAX,
+        // Not supported here: read from the start.
+        Err(_) => 0,
+    }
+}
+
+#[cfg(not(target_os = "linux"))]
+fn first_data(_: &File) -> u64 {
+    0
 }
 
 /// Standard input, when it is a regular file read from its start (not a pipe, a
