@@ -40,6 +40,13 @@ pub enum Command {
     Explain(ExplainArgs),
     /// List the knowledge base of error codes.
     Codes(CodesArgs),
+    /// Merge `summary --format json` files (one per host) into the summary of all their logs.
+    ///
+    /// Prints what one `okxscan summary` over all the hosts' logs, in the order of the
+    /// files, would print, from the JSON summaries each host wrote (made with the same
+    /// `--by` and filters). Exit status: 0 events found, 1 none, 2 a file that cannot be
+    /// merged (unreadable, of another version, or made with another `--by`).
+    Merge(MergeArgs),
 }
 
 /// Options shared by every command that reads logs.
@@ -81,6 +88,12 @@ pub struct ScanArgs {
     /// Print lines, bytes, files, events, partial bodies and elapsed time to stderr
     #[arg(long)]
     pub stats: bool,
+
+    /// Read only what is new since the last run with this state file (appended
+    /// lines, new and rotated files; a line still being written waits for the
+    /// next run). Written once the output is; two runs on one state are refused
+    #[arg(long, value_name = "FILE")]
+    pub state: Option<PathBuf>,
 
     /// Do not mask API keys, signatures, secrets and passphrases (local debugging only)
     #[arg(long)]
@@ -236,6 +249,21 @@ pub struct ExplainArgs {
     /// Codes to explain (51008, 51008_1000, 30008, ...)
     #[arg(required = true, value_name = "CODE")]
     pub codes: Vec<String>,
+}
+
+#[derive(Debug, Args, Clone)]
+pub struct MergeArgs {
+    /// JSON summaries (`-` for stdin), in the order one run would read their logs
+    #[arg(required = true, value_name = "FILE")]
+    pub files: Vec<PathBuf>,
+
+    /// Output format
+    #[arg(long, value_enum, default_value_t = SummaryFormat::Md)]
+    pub format: SummaryFormat,
+
+    /// Zone of displayed times and buckets [default: the zone the summaries were made in]
+    #[arg(long, value_name = "ZONE")]
+    pub tz: Option<String>,
 }
 
 #[derive(Debug, Args, Clone)]

@@ -52,6 +52,8 @@ pub struct Config {
     pub force_progress: bool,
     pub stats: bool,
     pub redact: bool,
+    /// `--state`: read only what is new since the run that left this file.
+    pub state: Option<std::path::PathBuf>,
 }
 
 impl Config {
@@ -149,6 +151,7 @@ impl Config {
             force_progress: scan.progress,
             stats: scan.stats,
             redact: !scan.no_redact,
+            state: scan.state.clone(),
         })
     }
 

@@ -34,5 +34,6 @@ pub fn run(cli: Cli) -> Result<Status> {
         Some(Command::Report(a)) => cmd::report::run(&a),
         Some(Command::Explain(a)) => cmd::explain::run(&a),
         Some(Command::Codes(a)) => cmd::codes::run(&a),
+        Some(Command::Merge(a)) => cmd::merge::run(&a),
     }
 }

@@ -167,9 +167,35 @@ fn a_sparse_hole_is_measured_to_the_byte() {
     // Nothing written yet: all hole.
     let file = std::fs::File::create(&f).unwrap();
     file.set_len(5 << 20).unwrap();
-    let out = okxscan().args(["grep", "--stats"]).arg(&f).output().unwrap();
+    let out = okxscan()
+        .args(["grep", "--stats"])
+        .arg(&f)
+        .output()
+        .unwrap();
     assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
     assert!(stderr(&out).contains(&format!("\n{} bytes of NUL holes", 5 << 20)));
+}
+
+#[test]
+fn a_hole_is_read_once_with_state() {
+    let tmp = tempfile::tempdir().unwrap();
+    let f = tmp.path().join("bot.log");
+    let state = tmp.path().join("state.json");
+    std::fs::write(&f, copytruncated(100_000)).unwrap();
+    let run = || {
+        let out = okxscan()
+            .args(["grep", "--state"])
+            .arg(&state)
+            .arg(&f)
+            .output()
+            .unwrap();
+        String::from_utf8_lossy(&out.stdout).lines().count()
+    };
+    assert_eq!(run(), 3);
+    let mut file = std::fs::OpenOptions::new().append(true).open(&f).unwrap();
+    writeln!(file, "{L51008}").unwrap();
+    assert_eq!(run(), 1, "only the line appended since");
+    assert_eq!(run(), 0);
 }
 
 #[test]

@@ -46,9 +46,10 @@ pub fn run(args: &GrepArgs) -> Result<Status> {
     };
     let out = Output::new(None)?;
     let mut printer = Printer::new(out, ctx, opt)?;
-    let run = scan(&cfg, sources, problems, &mut printer)?;
+    let mut run = scan(&cfg, sources, problems, &mut printer)?;
     let matched = printer.matched;
     printer.into_inner().finish()?;
+    run.save_state()?;
     if cfg.stats {
         say_stats(&run, matched);
     }

@@ -5,6 +5,7 @@
 pub mod codes;
 pub mod explain;
 pub mod grep;
+pub mod merge;
 pub mod report;
 pub mod summary;
 
@@ -12,6 +13,7 @@ use crate::config::Config;
 use crate::event::Event;
 use crate::filter::Filter;
 use crate::input::progress::Progress;
+use crate::input::state::State;
 use crate::input::{Problem, Source};
 use crate::render::RenderCtx;
 use crate::scan::schedule;
@@ -29,10 +31,36 @@ pub struct Run {
     pub stats: Vec<SourceStats>,
     /// Each source's problems that may have lost data, said as `name: what`.
     pub errors: Vec<String>,
+    /// Whether each source had such a problem.
+    pub failed: Vec<bool>,
     pub started: Instant,
+    /// With `--state`: the state this run leaves, written by [`Run::save_state`].
+    state: Option<State>,
 }
 
 impl Run {
+    /// With `--state`, once the output is written: the state file, so that the
+    /// next run reads only what came after this one. A run that stops before this
+    /// leaves the old state (the next run reads the same bytes again).
+    pub fn save_state(&mut self) -> anyhow::Result<()> {
+        let Some(state) = self.state.take() else {
+            return Ok(());
+        };
+        // Tests simulate a crash between the output and the state here.
+        if std::env::var_os("OKXSCAN_TEST_CRASH_BEFORE_STATE").is_some() {
+            std::process::exit(70);
+        }
+        let read: Vec<Option<(u64, u64)>> = self
+            .stats
+            .iter()
+            .zip(&self.failed)
+            // A leading hole skipped was read too.
+            .map(|(s, &failed)| (!failed).then_some((s.bytes + s.holes, s.lines)))
+            .collect();
+        state.commit(&read)?;
+        Ok(())
+    }
+
     /// True when any problem may have lost data.
     pub fn had_error(&self) -> bool {
         self.problems.iter().any(|p| p.error) || !self.errors.is_empty()
@@ -80,8 +108,15 @@ pub fn scan<S: Sink + Send>(
     sources: Vec<Source>,
     problems: Vec<Problem>,
     sink: &mut S,
-) -> io::Result<Run> {
+) -> anyhow::Result<Run> {
     let started = Instant::now();
+    let (sources, state) = match &cfg.state {
+        Some(path) => {
+            let mut state = State::open(path, cfg.now_ms)?;
+            (state.plan(sources), Some(state))
+        }
+        None => (sources, None),
+    };
     let mut settings = cfg.scan.clone();
     settings.read.progress = progress_for(cfg, &sources);
     let mut runner = Runner {
@@ -91,17 +126,26 @@ pub fn scan<S: Sink + Send>(
         quiet: cfg.quiet,
         stats: Vec::with_capacity(sources.len()),
         errors: Vec::new(),
+        failed: Vec::with_capacity(sources.len()),
+        lines: cfg.state.is_some(),
     };
     let done = schedule::run(&sources, &settings, &mut runner);
     settings.read.progress.finish();
     done?;
-    let Runner { stats, errors, .. } = runner;
+    let Runner {
+        stats,
+        errors,
+        failed,
+        ..
+    } = runner;
     Ok(Run {
         sources,
         problems,
         stats,
         errors,
+        failed,
         started,
+        state,
     })
 }
 
@@ -114,13 +158,16 @@ struct Runner<'a, S> {
     quiet: bool,
     stats: Vec<SourceStats>,
     errors: Vec<String>,
+    failed: Vec<bool>,
+    /// Lines are counted whatever the sink needs (`--state` keeps them).
+    lines: bool,
 }
 
 impl<S: Sink> Sink for Runner<'_, S> {
     fn needs(&self) -> Needs {
         let mut n = self.inner.needs();
         // `--stats` says how many lines were searched.
-        n.lines |= self.stats_wanted;
+        n.lines |= self.stats_wanted || self.lines;
         n
     }
 
@@ -149,6 +196,7 @@ impl<S: Sink> Sink for Runner<'_, S> {
                 .map(|p| format!("{}: {}", p.name, p.what)),
         );
         self.stats.push(end.stats.clone());
+        self.failed.push(end.had_error());
         self.inner.end(index, source, end)
     }
 }

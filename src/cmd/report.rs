@@ -30,7 +30,7 @@ pub fn run(args: &ReportArgs) -> Result<Status> {
         filter: &cfg.filter,
         before: 0,
     };
-    let run = scan(&cfg, sources, problems, &mut sink)?;
+    let mut run = scan(&cfg, sources, problems, &mut sink)?;
     let ReportSink {
         tally,
         clues,
@@ -53,6 +53,7 @@ pub fn run(args: &ReportArgs) -> Result<Status> {
     let mut out = Output::new(args.output.as_deref()).context("cannot create the output file")?;
     render::report::write(&mut out, args.format, &report, &ctx)?;
     out.finish().context("cannot write the report")?;
+    run.save_state()?;
     if cfg.stats {
         say_stats(&run, tally.agg.total);
     }

@@ -29,6 +29,7 @@ pub mod mapped {
 pub mod open;
 pub mod progress;
 pub mod sniff;
+pub mod state;
 
 use globset::{Glob, GlobMatcher};
 use std::collections::HashSet;
@@ -42,6 +43,8 @@ pub struct Source {
     /// As shown in output: the path as given or found, or `<stdin>`.
     pub name: String,
     pub path: Option<PathBuf>,
+    /// With `--state`: what an earlier run read of it, skipped now.
+    pub resume: Option<state::Resume>,
 }
 
 impl Source {
@@ -49,6 +52,16 @@ impl Source {
         Source {
             name: "<stdin>".into(),
             path: None,
+            resume: None,
+        }
+    }
+
+    /// A file to read whole.
+    pub fn file(name: String, path: PathBuf) -> Source {
+        Source {
+            name,
+            path: Some(path),
+            resume: None,
         }
     }
 }
@@ -178,10 +191,7 @@ impl Walk<'_> {
                 return;
             }
         }
-        self.sources.push(Source {
-            name,
-            path: Some(path),
-        });
+        self.sources.push(Source::file(name, path));
     }
 
     fn dir(&mut self, dir: &Path) {

@@ -71,6 +71,9 @@ pub fn open(src: &Source, opts: &ReadOptions) -> Result<Opened, String> {
         },
         Some(path) => {
             let (file, md) = open_file(path).map_err(|e| describe(&e))?;
+            if let (Some(resume), true) = (&src.resume, md.is_file()) {
+                return open_resumed(file, resume, opts);
+            }
             if md.is_file() {
                 open_regular(file, md.len(), false, opts)
             } else {
@@ -161,6 +164,68 @@ fn first_data(file: &File) -> u64 {
 #[cfg(not(target_os = "linux"))]
 fn first_data(_: &File) -> u64 {
     0
+}
+
+/// A file an earlier run read part of (`--state`): its new bytes, up to the end of
+/// its last complete line when it is plain, or what its decompressed content holds
+/// past what was read.
+fn open_resumed(
+    mut file: File,
+    resume: &super::state::Resume,
+    opts: &ReadOptions,
+) -> Result<Opened, String> {
+    match resume.end {
+        Some(end) if resume.offset == 0 => open_regular(file, end, false, opts),
+        Some(end) => {
+            file.seek(io::SeekFrom::Start(resume.offset))
+                .map_err(|e| describe(&e))?;
+            let new = CountingReader {
+                inner: file.take(end - resume.offset),
+                progress: opts.progress.clone(),
+            };
+            StreamInput::start_plain(new, opts)
+        }
+        None => {
+            let head = chunk::read_full(&file, 0, 6).map_err(|e| describe(&e))?;
+            let format = decompress::sniff(&head).ok_or("changed since it was looked at")?;
+            let counted = CountingReader {
+                inner: file,
+                progress: opts.progress.clone(),
+            };
+            let decoded = decompress::decoder(counted, format).map_err(|e| describe(&e))?;
+            let rest = SkipFirst {
+                inner: decoded,
+                left: resume.offset,
+            };
+            StreamInput::start_plain(rest, opts).map(|o| match o {
+                Opened::Stream(mut s) => {
+                    s.compressed = Some(format);
+                    Opened::Stream(s)
+                }
+                other => other,
+            })
+        }
+    }
+}
+
+/// A reader that drops its first `left` bytes.
+struct SkipFirst<R> {
+    inner: R,
+    left: u64,
+}
+
+impl<R: Read> Read for SkipFirst<R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        while self.left > 0 {
+            let want = buf.len().min(self.left.min(usize::MAX as u64) as usize);
+            let n = self.inner.read(&mut buf[..want])?;
+            if n == 0 {
+                return Ok(0);
+            }
+            self.left -= n as u64;
+        }
+        self.inner.read(buf)
+    }
 }
 
 /// Standard input, when it is a regular file read from its start (not a pipe, a
@@ -314,6 +379,14 @@ pub enum Next {
 }
 
 impl StreamInput {
+    /// A stream of plain text, whatever its first bytes look like.
+    fn start_plain<R: Read + Send + 'static>(
+        reader: R,
+        opts: &ReadOptions,
+    ) -> Result<Opened, String> {
+        Self::spawn(Box::new(reader), None, opts)
+    }
+
     fn start<R: Read + Send + 'static>(
         reader: R,
         format: Option<Format>,
@@ -326,6 +399,14 @@ impl StreamInput {
             ),
             None => decompress::open_stream(reader).map_err(|e| describe(&e))?,
         };
+        Self::spawn(reader, format, opts)
+    }
+
+    fn spawn(
+        reader: Box<dyn Read + Send>,
+        format: Option<Format>,
+        opts: &ReadOptions,
+    ) -> Result<Opened, String> {
         let (tx, rx) = mpsc::sync_channel(opts.stream_ahead.max(1));
         let (back, back_rx) = mpsc::channel();
         let (size, max, keep) = (opts.chunk_size, opts.max_record, opts.stream_ahead);

@@ -382,7 +382,12 @@ impl<W: Write + Send> Sink for Printer<W> {
         }
     }
 
-    fn begin(&mut self, index: usize, _: &Source) -> io::Result<Flow> {
+    fn begin(&mut self, index: usize, source: &Source) -> io::Result<Flow> {
+        // Names as the scan has them (`--state` may have left sources out).
+        if self.ctx.names.len() <= index {
+            self.ctx.names.resize(index + 1, String::new());
+        }
+        self.ctx.names[index].clone_from(&source.name);
         self.current = index;
         self.events = 0;
         self.last_line = 0;

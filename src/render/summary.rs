@@ -2,15 +2,25 @@
 //! scripts, JSON for programs. All three carry the same data: one row per code
 //! (count, first/last seen, category, message, remedy) and, with `--by`, one row per
 //! (bucket, code).
+//!
+//! The JSON is versioned ([`JSON_VERSION`]). Version 2 added, after the fields of
+//! version 1 (unversioned, still there as they were): `version`, `by`, `redacted`
+//! and `files`, one entry per input with its counts, times and messages by code. That
+//! is what `okxscan merge` reads back to print the summary one run over every host's
+//! files would have printed; times are RFC 3339 with milliseconds, exact to read back.
 
 use super::escape::{csv_cell, md_cell};
 use super::SummaryFormat;
 use super::{human_bytes, thousands, RenderCtx};
-use crate::aggregate::{Aggregate, CodeStats};
+use crate::aggregate::{Aggregate, CodeStats, SourceFigures};
 use crate::kb;
 use crate::time::Bucket;
+use rustc_hash::FxHashMap;
 use serde::Serialize;
 use std::io::{self, Write};
+
+/// The version of `summary --format json`: 2 since it carries per-file figures.
+pub const JSON_VERSION: u32 = 2;
 
 pub fn write(
     out: &mut dyn Write,
@@ -28,6 +38,31 @@ pub fn write(
 /// The knowledge base's view of a row.
 pub fn info(s: &CodeStats) -> kb::Info {
     kb::info(&s.code, Some(s.api))
+}
+
+/// A code's messages as they are shown (secrets masked, control characters
+/// escaped), with their counts: masking can make two logged messages one, and then
+/// they are counted as one. Sorted by count (descending), then text.
+pub fn shown_messages(messages: &FxHashMap<String, u64>, ctx: &RenderCtx) -> Vec<(String, u64)> {
+    let mut shown: FxHashMap<String, u64> = FxHashMap::default();
+    for (m, n) in messages {
+        let text = super::escape::terminal(&ctx.text(m)).into_owned();
+        *shown.entry(text).or_default() += n;
+    }
+    let mut v: Vec<(String, u64)> = shown.into_iter().collect();
+    v.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+    v
+}
+
+/// The message shown for a code: its most frequent as shown (ties: the
+/// alphabetically first). Chosen among the shown texts, not the logged ones, so that
+/// a summary merged from per-file figures (which hold only shown texts) picks the same.
+fn message(s: &CodeStats, ctx: &RenderCtx) -> String {
+    shown_messages(&s.messages, ctx)
+        .into_iter()
+        .next()
+        .map(|(m, _)| m)
+        .unwrap_or_default()
 }
 
 fn code_label(code: &str) -> &str {
@@ -104,7 +139,7 @@ fn markdown(out: &mut dyn Write, agg: &Aggregate, ctx: &RenderCtx) -> io::Result
             s.category,
             ctx.time(s.first),
             ctx.time(s.last),
-            md_cell(&ctx.text(s.message())),
+            md_cell(&message(s, ctx)),
             md_cell(i.remedy()),
         )?;
     }
@@ -159,7 +194,7 @@ fn csv(out: &mut dyn Write, agg: &Aggregate, ctx: &RenderCtx) -> io::Result<()> 
                 s.category.as_str(),
                 s.api.as_str(),
                 if i.known { "yes" } else { "no" },
-                &csv_cell(&ctx.text(s.message())),
+                &csv_cell(&message(s, ctx)),
                 &csv_cell(i.remedy()),
             ])?;
         }
@@ -175,7 +210,12 @@ fn csv(out: &mut dyn Write, agg: &Aggregate, ctx: &RenderCtx) -> io::Result<()> 
 
 #[derive(Serialize)]
 struct JsonSummary<'a> {
+    version: u32,
     zone: String,
+    /// The bucket width (`none` without `--by`).
+    by: &'static str,
+    /// Whether secrets in messages were masked.
+    redacted: bool,
     inputs: JsonInputs,
     span: Option<JsonSpan>,
     total: u64,
@@ -184,6 +224,37 @@ struct JsonSummary<'a> {
     codes: Vec<JsonCode<'a>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     buckets: Option<Vec<JsonBucket<'a>>>,
+    files: Vec<JsonFile>,
+}
+
+/// One input: its name and what it gave, by code.
+#[derive(Serialize)]
+struct JsonFile {
+    name: String,
+    events: u64,
+    partial: u64,
+    untimed: u64,
+    codes: Vec<JsonFileCode>,
+}
+
+#[derive(Serialize)]
+struct JsonFileCode {
+    code: String,
+    count: u64,
+    partial: u64,
+    first_seen: Option<String>,
+    last_seen: Option<String>,
+    category: &'static str,
+    api: &'static str,
+    known: bool,
+    /// Up to [`crate::aggregate::MAX_MESSAGES`] messages as shown, with counts.
+    messages: Vec<JsonMessage>,
+}
+
+#[derive(Serialize)]
+struct JsonMessage {
+    message: String,
+    count: u64,
 }
 
 #[derive(Serialize)]
@@ -240,7 +311,7 @@ fn json(out: &mut dyn Write, agg: &Aggregate, ctx: &RenderCtx) -> io::Result<()>
                 known: i.known,
                 severity: i.severity(),
                 retry: i.retry(),
-                message: super::escape::terminal(&ctx.text(s.message())).into_owned(),
+                message: message(s, ctx),
                 official_message: i.message(),
                 remedy: i.remedy(),
                 partial: s.partial,
@@ -257,8 +328,20 @@ fn json(out: &mut dyn Write, agg: &Aggregate, ctx: &RenderCtx) -> io::Result<()>
             })
             .collect()
     });
+    let figures = agg.per_source();
+    let by_source: FxHashMap<usize, &SourceFigures> =
+        figures.iter().map(|f| (f.source, f)).collect();
+    let files = ctx
+        .names
+        .iter()
+        .enumerate()
+        .map(|(i, name)| json_file(name, by_source.get(&i).copied(), ctx))
+        .collect();
     let doc = JsonSummary {
+        version: JSON_VERSION,
         zone: ctx.zone.name(),
+        by: agg.bucket.as_str(),
+        redacted: ctx.redact,
         inputs: JsonInputs {
             files: ctx.names.len(),
             bytes: ctx.bytes,
@@ -273,7 +356,109 @@ fn json(out: &mut dyn Write, agg: &Aggregate, ctx: &RenderCtx) -> io::Result<()>
         untimed: agg.untimed,
         codes,
         buckets,
+        files,
     };
     serde_json::to_writer_pretty(&mut *out, &doc)?;
     writeln!(out)
+}
+
+fn json_file(name: &str, f: Option<&SourceFigures>, ctx: &RenderCtx) -> JsonFile {
+    let name = super::escape::terminal(name).into_owned();
+    let Some(f) = f else {
+        return JsonFile {
+            name,
+            events: 0,
+            partial: 0,
+            untimed: 0,
+            codes: Vec::new(),
+        };
+    };
+    JsonFile {
+        name,
+        events: f.total,
+        partial: f.partial,
+        untimed: f.untimed,
+        codes: f
+            .codes
+            .iter()
+            .map(|s| JsonFileCode {
+                code: s.code.clone(),
+                count: s.count,
+                partial: s.partial,
+                first_seen: s.first.map(|t| ctx.zone.format(t)),
+                last_seen: s.last.map(|t| ctx.zone.format(t)),
+                category: s.category.as_str(),
+                api: s.api.as_str(),
+                known: s.known,
+                messages: shown_messages(&s.messages, ctx)
+                    .into_iter()
+                    .map(|(message, count)| JsonMessage { message, count })
+                    .collect(),
+            })
+            .collect(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::time::Zone;
+
+    fn ctx(redact: bool) -> RenderCtx {
+        RenderCtx {
+            zone: Zone::Utc,
+            redact,
+            names: Vec::new(),
+            bytes: 0,
+            lines: 0,
+            lines_counted: false,
+            partial: 0,
+        }
+    }
+
+    fn messages(v: &[(&str, u64)]) -> FxHashMap<String, u64> {
+        v.iter().map(|(m, n)| (m.to_string(), *n)).collect()
+    }
+
+    #[test]
+    fn the_shown_message_is_counted_as_it_is_shown() {
+        // Two signatures masked to one text outnumber the message seen three times.
+        let m = messages(&[
+            ("Invalid sign=q5Rk1vZpS8nXw3Yb", 2),
+            ("Invalid sign=C0FFEE5EC12E7ABC", 2),
+            ("Timestamp request expired", 3),
+        ]);
+        assert_eq!(
+            shown_messages(&m, &ctx(true)),
+            vec![
+                ("Invalid sign=****".to_string(), 4),
+                ("Timestamp request expired".to_string(), 3)
+            ]
+        );
+        assert_eq!(
+            shown_messages(&m, &ctx(false))[0],
+            ("Timestamp request expired".to_string(), 3)
+        );
+        // Ties go to the alphabetically first; control characters are shown escaped.
+        let m = messages(&[("b", 1), ("a\x1b[2J", 1)]);
+        assert_eq!(shown_messages(&m, &ctx(true))[0].0, "a\\x1b[2J");
+    }
+
+    #[test]
+    fn a_shown_message_shows_as_itself() {
+        // `merge` reads shown texts back and shows them again: nothing may change.
+        let ctx = ctx(true);
+        for raw in [
+            "Invalid sign=q5Rk1vZpS8nXw3Yb&apiKey=7d3f2a9c-51be-4e0a-9c1d-0aa8e2b40917",
+            "passphrase: \"Tr0ub4dor&3horse\" secret\x1b=x",
+            "sign\x1b: abc\u{9b}31m",
+            "OK-ACCESS-KEY: 7d3f2a9c-51be\u{2028}-4e0a",
+            "api_key='abc' \\\"secret\\\": \\\"C0FFEE5EC12E7ABC\\\"",
+            "plain text",
+        ] {
+            let once = shown_messages(&messages(&[(raw, 1)]), &ctx);
+            let twice = shown_messages(&messages(&[(&once[0].0, 1)]), &ctx);
+            assert_eq!(once, twice, "{raw:?}");
+        }
+    }
 }

@@ -22,6 +22,8 @@ pub struct Merger {
     prev_at_end: bool,
     /// Events dropped as echoes.
     pub echoes: u64,
+    /// Lines before the source's first byte read ([`Merger::skip_lines`]).
+    skipped: u64,
     /// Clues merged so far, located.
     pub clues: Vec<clues::Clue>,
 }
@@ -37,7 +39,19 @@ impl Merger {
 
     /// Newlines merged so far (when lines are counted).
     pub fn lines(&self) -> u64 {
+        self.line_base - self.skipped
+    }
+
+    /// The number of the next chunk's first line, less one.
+    pub fn line_before_next(&self) -> u64 {
         self.line_base
+    }
+
+    /// The source starts after `lines` lines not read now: line numbers go on
+    /// from there.
+    pub fn skip_lines(&mut self, lines: u64) {
+        self.line_base += lines;
+        self.skipped += lines;
     }
 
     /// Merges the next chunk, calling `emit` for every event in order.

@@ -17,7 +17,7 @@ use std::collections::{BTreeMap, VecDeque};
 use std::io;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::mpsc::Sender;
-use std::sync::{mpsc, Arc, Mutex};
+use std::sync::{mpsc, Arc};
 
 /// How a run scans.
 #[derive(Clone, Debug)]
@@ -109,6 +109,8 @@ struct Scheduler<'a, S> {
     in_flight: usize,
     seq: u64,
     open: BTreeMap<usize, Open>,
+    /// Buffers of `pread` chunks, reused from chunk to chunk.
+    spare: Vec<Vec<u8>>,
 }
 
 /// What [`Scheduler::feed`] hands out.
@@ -139,6 +141,7 @@ impl<'a, S: Sink + Send> Scheduler<'a, S> {
             in_flight: 0,
             seq: 0,
             open: BTreeMap::new(),
+            spare: Vec::new(),
         }
     }
 
@@ -147,8 +150,6 @@ impl<'a, S: Sink + Send> Scheduler<'a, S> {
         let ahead = Settings::ahead(self.needs);
         let opts = &self.opts.clone();
         let set = self.set;
-        // Buffers of `pread` chunks, reused from chunk to chunk.
-        let spare = &Mutex::new(Vec::<Vec<u8>>::new());
         rayon::in_place_scope_fifo(|scope| -> io::Result<()> {
             let mut ready: BTreeMap<u64, Done> = BTreeMap::new();
             loop {
@@ -163,7 +164,7 @@ impl<'a, S: Sink + Send> Scheduler<'a, S> {
                             let (first, cancel) = (state.chunks == 0, Arc::clone(&state.cancel));
                             state.chunks += 1;
                             let buf = match job {
-                                Job::File(..) => spare.lock().ok().and_then(|mut s| s.pop()),
+                                Job::File(..) => self.spare.pop(),
                                 Job::Stream(..) => None,
                             };
                             scope.spawn_fifo(move |_| {
@@ -215,7 +216,7 @@ impl<'a, S: Sink + Send> Scheduler<'a, S> {
                                 },
                             }
                         };
-                        (i, self.merge(i, done, spare)?)
+                        (i, self.merge(i, done)?)
                     }
                 };
                 match flow {
@@ -268,8 +269,13 @@ impl<'a, S: Sink + Send> Scheduler<'a, S> {
             return Fed::Done;
         }
         self.next_source += 1;
+        let mut merger = Merger::new(i, self.opts.count_lines);
+        if let Some(r) = &self.sources[i].resume {
+            // Lines an earlier run read (`--state`): numbers go on from there.
+            merger.skip_lines(r.lines);
+        }
         let mut state = Open {
-            merger: Merger::new(i, self.opts.count_lines),
+            merger,
             end: SourceEnd::default(),
             file: None,
             recycle: None,
@@ -318,7 +324,7 @@ impl<'a, S: Sink + Send> Scheduler<'a, S> {
     }
 
     /// Merges a scanned chunk of source `i` and hands its events to the sink.
-    fn merge(&mut self, i: usize, done: Done, spare: &Mutex<Vec<Vec<u8>>>) -> io::Result<Flow> {
+    fn merge(&mut self, i: usize, done: Done) -> io::Result<Flow> {
         let state = self.open.get_mut(&i).expect("merged source is open");
         if state.stopped {
             return Ok(Flow::Go);
@@ -334,7 +340,7 @@ impl<'a, S: Sink + Send> Scheduler<'a, S> {
             }
         };
         let data = bytes.get();
-        let first_line = state.merger.lines() + 1;
+        let first_line = state.merger.line_before_next() + 1;
         state.end.stats.bytes += data.len() as u64;
         let (stats, sink) = (&mut state.end.stats, &mut *self.sink);
         let mut failed = None;
@@ -369,11 +375,7 @@ impl<'a, S: Sink + Send> Scheduler<'a, S> {
                     // The reader may have stopped already: then the buffer goes.
                     let _ = back.send(buf);
                 }
-                None => {
-                    if let Ok(mut s) = spare.lock() {
-                        s.push(buf);
-                    }
-                }
+                None => self.spare.push(buf),
             },
         }
         Ok(flow)
