@@ -118,7 +118,7 @@ impl Config {
             }
             let cap = max_threads();
             if n > cap && !scan.quiet {
-                eprintln!("okxscan: -j {n} is more threads than can help here; using {cap}");
+                crate::diag!("okxscan: -j {n} is more threads than can help here; using {cap}");
             }
             // Fails only if a pool was built already (tests calling twice): harmless.
             let _ = rayon::ThreadPoolBuilder::new()
@@ -140,7 +140,7 @@ impl Config {
         settings.binary = scan.binary;
         if scan.no_redact {
             // Said even with --quiet: the output is no longer safe to share.
-            eprintln!("okxscan: warning: --no-redact: secrets in log lines will be printed");
+            crate::diag!("okxscan: warning: --no-redact: secrets in log lines will be printed");
         }
         let paths = if scan.paths.is_empty() {
             if std::io::stdin().is_terminal() {

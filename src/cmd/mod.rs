@@ -57,7 +57,8 @@ impl Run {
             .stats
             .iter()
             .zip(&self.failed)
-            .map(|(s, &failed)| (!failed).then_some((s.bytes, s.lines)))
+            // A leading hole skipped was read too.
+            .map(|(s, &failed)| (!failed).then_some((s.bytes + s.holes, s.lines)))
             .collect();
         state.commit(&read)?;
         Ok(())
@@ -339,6 +340,13 @@ pub fn say_stats(run: &Run, matched: u64) {
     );
     if let Some(kib) = peak_memory_kib() {
         let _ = writeln!(err, "{kib} KiB peak resident memory");
+    }
+    if t.holes > 0 {
+        let _ = writeln!(
+            err,
+            "{} bytes of NUL holes skipped (as logrotate copytruncate leaves them)",
+            t.holes
+        );
     }
 }
 
