@@ -79,10 +79,16 @@ pub struct ScanArgs {
     #[arg(short = 'j', long, value_name = "N")]
     pub threads: Option<usize>,
 
-    /// Zone of timestamps written without one, and of displayed times and buckets:
-    /// an IANA name (Asia/Shanghai), an offset (+08:00) or UTC [default: $TZ, else local]
+    /// Zone of everything shown (times, buckets) and of times you type (--since,
+    /// --until): an IANA name (Asia/Shanghai), an offset (+08:00) or UTC
+    /// [default: $TZ, else local]
     #[arg(long, value_name = "ZONE")]
     pub tz: Option<String>,
+
+    /// Zone the logs' timestamps written without one are read in (same forms as
+    /// --tz) [default: $TZ, else local; not --tz]
+    #[arg(long, value_name = "ZONE")]
+    pub log_tz: Option<String>,
 
     /// Only scan files in directories whose name matches a glob (path, when the
     /// glob holds a `/`); repeat it for several, `!` excludes: -g '*.log*' -g '!*.json'

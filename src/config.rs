@@ -44,7 +44,11 @@ fn max_threads() -> usize {
 pub struct Config {
     pub paths: Vec<String>,
     pub walk: WalkOptions,
+    /// The display zone (`--tz`): times and buckets shown, and times typed
+    /// (`--since`, `--until`, `--now`) without a zone.
     pub zone: Zone,
+    /// The log zone (`--log-tz`): the logs' stamps written without a zone.
+    pub log_zone: Zone,
     /// "Now" for relative times, in epoch milliseconds.
     pub now_ms: i64,
     pub filter: Filter,
@@ -63,10 +67,14 @@ pub struct Config {
 
 impl Config {
     pub fn new(scan: &ScanArgs, filter: &FilterArgs) -> Result<Config, ConfigError> {
-        let zone = match &scan.tz {
-            Some(z) => Zone::parse(z)?,
-            None => Zone::from_env(),
+        // Two zones, each from its own option: one `--tz` for both read UTC logs
+        // in Shanghai and split each storm in two bursts eight hours apart.
+        let zone_of = |opt: &Option<String>| match opt {
+            Some(z) => Zone::parse(z),
+            None => Ok(Zone::from_env()),
         };
+        let zone = zone_of(&scan.tz)?;
+        let log_zone = zone_of(&scan.log_tz)?;
         let now_ms = match &scan.now {
             Some(n) => parse_user_time(n, &zone, 0).ok_or_else(|| ConfigError::Time {
                 what: "--now",
@@ -108,7 +116,7 @@ impl Config {
             }
             let cap = max_threads();
             if n > cap && !scan.quiet {
-                eprintln!("okxscan: -j {n} is more threads than can help here; using {cap}");
+                crate::diag!("okxscan: -j {n} is more threads than can help here; using {cap}");
             }
             // Fails only if a pool was built already (tests calling twice): harmless.
             let _ = rayon::ThreadPoolBuilder::new()
@@ -116,7 +124,7 @@ impl Config {
                 .build_global();
         }
         let walk = WalkOptions::with_globs(&scan.glob, scan.follow)?;
-        let mut settings = Settings::new(zone.clone());
+        let mut settings = Settings::new(log_zone.clone());
         if let Some(c) = scan.chunk_size {
             settings.read.chunk_size = c.max(1);
             settings.read.map_chunk_size = settings.read.chunk_size;
@@ -130,7 +138,7 @@ impl Config {
         settings.binary = scan.binary;
         if scan.no_redact {
             // Said even with --quiet: the output is no longer safe to share.
-            eprintln!("okxscan: warning: --no-redact: secrets in log lines will be printed");
+            crate::diag!("okxscan: warning: --no-redact: secrets in log lines will be printed");
         }
         let paths = if scan.paths.is_empty() {
             if std::io::stdin().is_terminal() {
@@ -145,6 +153,7 @@ impl Config {
             paths,
             walk,
             zone,
+            log_zone,
             now_ms,
             filter,
             scan: settings,

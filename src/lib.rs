@@ -9,6 +9,7 @@ pub mod aggregate;
 pub mod cli;
 pub mod cmd;
 pub mod config;
+pub mod diag;
 pub mod event;
 pub mod exit;
 pub mod extract;

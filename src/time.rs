@@ -2,15 +2,18 @@
 //! finds a log line's own timestamp.
 //!
 //! Times travel through the pipeline as `i64` milliseconds since the Unix epoch (UTC).
-//! A timestamp written without a zone is read in the display zone (`--tz`), as a
-//! person reading the log on that machine would; the parser works on raw bytes so
-//! that it never has to decode a line as UTF-8.
+//! Two zones: a log's timestamp written without a zone is read in the log zone
+//! (`--log-tz`, default `$TZ` as a person reading the log on that machine would),
+//! and everything shown, and every time a user types, is in the display zone
+//! (`--tz`). The parser works on raw bytes so that it never has to decode a line as
+//! UTF-8.
 
 use chrono::{DateTime, FixedOffset, NaiveDate, NaiveDateTime, Offset, TimeZone, Utc};
 use std::fmt;
 use std::ops::Range;
 
-/// The zone naive timestamps are read in, and times and buckets are shown in.
+/// A time zone: the log zone naive timestamps are read in, or the display zone times
+/// and buckets are shown in.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Zone {
     Utc,

@@ -28,6 +28,7 @@ pub mod mapped {
 }
 pub mod open;
 pub mod progress;
+pub mod sniff;
 pub mod state;
 
 use globset::{Glob, GlobSet, GlobSetBuilder};
@@ -318,13 +319,10 @@ impl Walk<'_> {
     }
 }
 
-/// How much of a source's first chunk is looked at for NUL bytes.
-const HEAD: usize = 8 * 1024;
-
-/// Why a source whose first chunk is `head` is skipped as binary, if it is.
+/// Why a source whose first chunk is `head` (after its leading hole, if any) is
+/// skipped as binary, if it is ([`sniff::classify_head`]).
 pub fn binary_problem(head: &[u8]) -> Option<String> {
-    memchr::memchr(0, &head[..head.len().min(HEAD)])
-        .is_some()
+    (sniff::classify_head(head) == sniff::Head::Binary)
         .then(|| "binary file (NUL bytes), skipped; use --binary to scan it".to_string())
 }
 

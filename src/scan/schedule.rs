@@ -15,7 +15,7 @@ use crate::input::{binary_problem, describe, Problem, Source};
 use crate::time::Zone;
 use std::collections::{BTreeMap, VecDeque};
 use std::io;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::mpsc::Sender;
 use std::sync::{mpsc, Arc};
 
@@ -87,6 +87,8 @@ struct Open {
     file: Option<Arc<FileInput>>,
     /// Where a stream's buffers go back to be filled again.
     recycle: Option<Sender<Vec<u8>>>,
+    /// A stream's leading hole, once its reader has read through it.
+    hole: Option<Arc<AtomicU64>>,
     /// Chunks handed out so far.
     chunks: usize,
     /// The sink stopped it, or it failed: its remaining chunks are dropped.
@@ -277,12 +279,14 @@ impl<'a, S: Sink + Send> Scheduler<'a, S> {
             end: SourceEnd::default(),
             file: None,
             recycle: None,
+            hole: None,
             chunks: 0,
             stopped: false,
             cancel: Arc::new(AtomicBool::new(false)),
         };
         let failed = match open::open(&self.sources[i], &self.set.read) {
             Ok(Opened::File(f)) => {
+                state.end.stats.holes = f.hole();
                 state.file = Some(Arc::clone(&f));
                 self.feeding = Some((i, Feeding::File(f)));
                 None
@@ -290,6 +294,7 @@ impl<'a, S: Sink + Send> Scheduler<'a, S> {
             Ok(Opened::Stream(s)) => {
                 state.end.stats.compressed = s.compressed.map(|f| f.name());
                 state.recycle = Some(s.recycler());
+                state.hole = Some(s.hole());
                 self.feeding = Some((i, Feeding::Stream(s)));
                 None
             }
@@ -387,6 +392,9 @@ impl<'a, S: Sink + Send> Scheduler<'a, S> {
         }
         if let Some(f) = &state.file {
             f.finish();
+        }
+        if let Some(h) = &state.hole {
+            state.end.stats.holes = h.load(Ordering::Relaxed);
         }
         state.end.stats.echoes = state.merger.echoes;
         state.end.clues = std::mem::take(&mut state.merger.clues);

@@ -1,7 +1,7 @@
 //! The command line around `summary`: its three formats against a generated night's
 //! truth, time buckets and times shown in the display zone, `-o FILE`, the default
-//! subcommand, stdin, deterministic output, `--stats`, and clear errors for bad
-//! options.
+//! subcommand, stdin, deterministic output, `--stats`, clear errors for bad
+//! options, `--log-tz` apart from `--tz`, and what an empty time window left out.
 
 use crate::common;
 use crate::support;
@@ -513,7 +513,7 @@ fn bad_options_exit_2_with_a_clear_message() {
 }
 
 #[test]
-fn without_tz_the_tz_variable_is_the_display_zone() {
+fn without_tz_or_log_tz_the_tz_variable_is_both_zones() {
     let l = Logs::new(&[(
         "a.log",
         "2026-11-22 18:00:00,000 ERROR okx {\"code\":\"50102\",\"msg\":\"Timestamp request expired\"}\n\
@@ -536,9 +536,86 @@ fn without_tz_the_tz_variable_is_the_display_zone() {
         .arg(l.path("a.log"))
         .output()
         .unwrap();
+    // --tz changes what is shown only: the naive time is still read in TZ.
     let rows = csv_rows(&o.stdout);
-    assert_eq!(rows[0]["first_seen"], "2026-11-22T18:00:00.000Z");
+    assert_eq!(rows[0]["first_seen"], "2026-11-22T10:00:00.000Z");
     assert_eq!(rows[0]["last_seen"], "2026-11-22T19:30:00.000Z");
+    // --log-tz changes how it is read only.
+    let o = okxscan()
+        .env("TZ", "Asia/Shanghai")
+        .args(["summary", "--format", "csv", "--log-tz", "UTC"])
+        .arg(l.path("a.log"))
+        .output()
+        .unwrap();
+    let rows = csv_rows(&o.stdout);
+    assert_eq!(rows[0]["first_seen"], "2026-11-23T02:00:00.000+08:00");
+    assert_eq!(rows[0]["last_seen"], "2026-11-23T03:30:00.000+08:00");
+    // A zone that is none is refused before anything is read.
+    let o = okxscan()
+        .args(["summary", "--log-tz", "Mars/Olympus"])
+        .arg(l.path("a.log"))
+        .output()
+        .unwrap();
+    assert_status(&o, 2);
+    assert!(String::from_utf8_lossy(&o.stderr).contains("unknown time zone 'Mars/Olympus'"));
+}
+
+/// Events of a bot that stopped 13 days before "now": one 50102 a night.
+fn dead_bot() -> Logs {
+    Logs::new(&[(
+        "bot.log",
+        "2026-11-21 09:00:00,000 ERROR okx {\"code\":\"50102\",\"msg\":\"Timestamp request expired\"}\n\
+         2026-11-22 18:07:30,000 ERROR okx {\"code\":\"50102\",\"msg\":\"Timestamp request expired\"}\n\
+         2026-11-22 18:09:00,000 ERROR okx {\"code\":\"50011\",\"msg\":\"Too Many Requests\"}\n",
+    )])
+}
+
+/// Regression (issue 22): `--since 24h` on logs whose newest line was 13 days old
+/// said "No OKX error found" and nothing more.
+#[test]
+fn an_empty_time_window_says_what_lay_outside_it_and_how_old_the_newest_event_is() {
+    let l = dead_bot();
+    let now = "2026-12-05T20:09:00Z";
+    let note = "okxscan: 3 events lay outside the time window; the newest, at 2026-11-22 18:09:00 UTC, is 13 d 2 h old.";
+    for cmd in [&["summary"][..], &["grep"], &["summary", "--format", "csv"]] {
+        let o = okxscan()
+            .env("OKXSCAN_NOW", now)
+            .args(cmd)
+            .args(["--since", "24h"])
+            .arg(l.path("bot.log"))
+            .output()
+            .unwrap();
+        assert_status(&o, 1);
+        let err = String::from_utf8_lossy(&o.stderr);
+        assert!(err.contains(note), "{cmd:?}: {err}");
+    }
+    // The other filters hold: only the events they keep are counted outside.
+    let o = okxscan()
+        .env("OKXSCAN_NOW", now)
+        .args(["grep", "--code", "50102", "--since", "24h"])
+        .arg(l.path("bot.log"))
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        err.contains("2 events lay outside the time window; the newest, at 2026-11-22 18:07:30 UTC, is 13 d 2 h old."),
+        "{err}"
+    );
+    // Something in the window, or no window, or --quiet: no note.
+    for args in [
+        &["summary", "--since", "14d"][..],
+        &["summary"],
+        &["summary", "--since", "24h", "-q"],
+    ] {
+        let o = okxscan()
+            .env("OKXSCAN_NOW", now)
+            .args(args)
+            .arg(l.path("bot.log"))
+            .output()
+            .unwrap();
+        let err = String::from_utf8_lossy(&o.stderr);
+        assert!(!err.contains("outside the time window"), "{args:?}: {err}");
+    }
 }
 
 /// Regression: `-j 100000` started a hundred thousand threads and never finished,
