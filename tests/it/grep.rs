@@ -1066,8 +1066,14 @@ fn ends_before_stdin_closes(args: &[&str], first: &str) -> Option<String> {
         .spawn()
         .unwrap();
     let mut stdin = child.stdin.take().unwrap();
-    stdin.write_all(first.as_bytes()).unwrap();
-    stdin.flush().unwrap();
+    // A closed pipe means okxscan ended before taking all of `first`: what the caller
+    // is waiting for (seen under load).
+    if let Err(e) = stdin
+        .write_all(first.as_bytes())
+        .and_then(|()| stdin.flush())
+    {
+        assert_eq!(e.kind(), std::io::ErrorKind::BrokenPipe, "{e}");
+    }
     let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
     while std::time::Instant::now() < deadline {
         if child.try_wait().unwrap().is_some() {

@@ -9,6 +9,7 @@
 mod common;
 mod support;
 
+mod bytes;
 mod cli;
 mod first_contact;
 mod fleet;

@@ -3,7 +3,7 @@
 //! hole (`logrotate copytruncate`), newline-free streams, bidi controls in log text
 //! and in echoed arguments, and a stderr that cannot be written.
 
-mod common;
+use crate::common;
 use common::*;
 use std::io::Write;
 
