@@ -33,6 +33,22 @@ pub struct Event<'a> {
 }
 
 impl Event<'_> {
+    /// A v5 event of `code` at `time` with `message`, for tests.
+    #[cfg(test)]
+    pub fn example(code: &str, time: i64, message: &str) -> Event<'static> {
+        Event {
+            source: 0,
+            line: 0,
+            time: Some(time),
+            code: code.to_string().into(),
+            message: message.to_string().into(),
+            shape: Shape::V5,
+            partial: false,
+            text: None,
+            span: None,
+        }
+    }
+
     /// The same event, owning its text.
     pub fn into_owned(self) -> Event<'static> {
         Event {
