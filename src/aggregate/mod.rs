@@ -373,20 +373,9 @@ impl Sink for Aggregate {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::event::Shape;
 
     fn ev(code: &str, t: i64, msg: &str) -> Event<'static> {
-        Event {
-            source: 0,
-            line: 0,
-            time: Some(t),
-            code: code.to_string().into(),
-            message: msg.to_string().into(),
-            shape: Shape::V5,
-            partial: false,
-            text: None,
-            span: None,
-        }
+        Event::example(code, t, msg)
     }
 
     #[test]

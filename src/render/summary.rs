@@ -193,16 +193,7 @@ fn short_time(rfc: &str, same_day: bool, same_year: bool) -> String {
 pub fn text(out: &mut dyn Write, agg: &Aggregate, ctx: &RenderCtx, width: usize) -> io::Result<()> {
     let width = width.max(MIN_WIDTH);
     let mut lines: Vec<String> = Vec::new();
-    let files = ctx.names.len();
-    let mut inputs = format!(
-        "okxscan summary: {files} file{}, {}",
-        if files == 1 { "" } else { "s" },
-        human_bytes(ctx.bytes)
-    );
-    if ctx.lines_counted {
-        inputs.push_str(&format!(", {} lines", thousands(ctx.lines)));
-    }
-    lines.push(inputs);
+    lines.push(format!("okxscan summary: {}", inputs(ctx)));
     let span = agg
         .span()
         .map(|(a, b)| (ctx.zone.format(a), ctx.zone.format(b)));
@@ -383,8 +374,8 @@ fn timeline_table(lines: &mut Vec<String>, agg: &Aggregate, ctx: &RenderCtx, wid
     }
 }
 
-fn markdown(out: &mut dyn Write, agg: &Aggregate, ctx: &RenderCtx) -> io::Result<()> {
-    writeln!(out, "# okxscan summary\n")?;
+/// `6 files, 1.2 MiB, 17,565 lines`: what was read.
+fn inputs(ctx: &RenderCtx) -> String {
     let files = ctx.names.len();
     let mut inputs = format!(
         "{files} file{}, {}",
@@ -394,7 +385,12 @@ fn markdown(out: &mut dyn Write, agg: &Aggregate, ctx: &RenderCtx) -> io::Result
     if ctx.lines_counted {
         inputs.push_str(&format!(", {} lines", thousands(ctx.lines)));
     }
-    writeln!(out, "- Inputs: {inputs}")?;
+    inputs
+}
+
+fn markdown(out: &mut dyn Write, agg: &Aggregate, ctx: &RenderCtx) -> io::Result<()> {
+    writeln!(out, "# okxscan summary\n")?;
+    writeln!(out, "- Inputs: {}", inputs(ctx))?;
     match agg.span() {
         Some((a, b)) => writeln!(
             out,
@@ -775,21 +771,11 @@ mod tests {
 #[cfg(test)]
 mod terminal_tests {
     use super::*;
-    use crate::event::{Event, Shape};
+    use crate::event::Event;
     use crate::time::Zone;
 
     fn ev(code: &str, t: i64, msg: &str) -> Event<'static> {
-        Event {
-            source: 0,
-            line: 0,
-            time: Some(t),
-            code: code.to_string().into(),
-            message: msg.to_string().into(),
-            shape: Shape::V5,
-            partial: false,
-            text: None,
-            span: None,
-        }
+        Event::example(code, t, msg)
     }
 
     fn ctx(zone: Zone) -> RenderCtx {

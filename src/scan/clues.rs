@@ -11,49 +11,11 @@
 //! never a header's value: a secret cannot leak from here.
 
 use super::LineCounter;
+pub use crate::event::{Clue, ClueKind};
 use crate::extract::line_bounds;
 use crate::redact::value_after;
 use crate::time::{line_time, parse_datetime, Zone};
 use memchr::memmem;
-
-/// What a clue says.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub enum ClueKind {
-    /// `OK-ACCESS-PASSPHRASE` is `nan`, `None`, `null` or empty.
-    MissingPassphrase,
-    /// `OK-ACCESS-KEY` is `nan`, `None`, `null` or empty.
-    MissingKey,
-    /// `OK-ACCESS-SIGN` is `nan`, `None`, `null` or empty.
-    EmptySign,
-    /// An `OK-ACCESS-TIMESTAMP` value, read as epoch milliseconds.
-    Timestamp { request_ms: i64 },
-}
-
-/// One clue. Out of [`find_clues`], `line` counts the newlines before the clue in
-/// its chunk and `time` is only what the chunk itself shows; the
-/// [`super::Merger`] settles both ([`locate`]), as it does for events.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Clue {
-    pub kind: ClueKind,
-    /// Index of the input.
-    pub source: usize,
-    /// 1-based line once located (0 when lines are not counted).
-    pub line: u64,
-    /// The line's own time, or that of the nearest timestamped line above it.
-    pub time: Option<i64>,
-    /// No timestamped line above it in its chunk: the time comes from earlier chunks.
-    pub open: bool,
-}
-
-impl Clue {
-    /// For a timestamp clue: the request's timestamp minus the line's time.
-    pub fn offset_ms(&self) -> Option<i64> {
-        match self.kind {
-            ClueKind::Timestamp { request_ms } => self.time.map(|t| request_ms - t),
-            _ => None,
-        }
-    }
-}
 
 /// Values that mean "nothing was loaded".
 const MISSING: [&str; 7] = ["", "nan", "none", "null", "nil", "undefined", "<nil>"];

@@ -5,8 +5,8 @@
 use super::super::CodeStats;
 use super::tally::{ClueTally, Place, Seen};
 use crate::event::Category;
+use crate::event::ClueKind;
 use crate::kb;
-use crate::scan::clues::ClueKind;
 
 /// A clock offset this large is reported even when no clock error was seen.
 pub const OFFSET_WARN_MS: i64 = 5_000;
@@ -194,7 +194,7 @@ mod tests {
     use super::super::testkit::*;
     use super::super::{FailOn, Report};
     use super::*;
-    use crate::scan::clues::ClueKind;
+    use crate::event::ClueKind;
 
     #[test]
     fn clues_make_diagnoses() {
