@@ -311,19 +311,9 @@ pub fn code_syntax_ok(code: &str) -> bool {
             .is_none_or(|s| !s.is_empty() && s.len() <= 6 && s.bytes().all(|c| c.is_ascii_digit()))
 }
 
-/// The code ranges OKX uses (v5 50000-79999, v3 30000-36999).
-pub fn in_okx_range(code: &str) -> bool {
-    let n: u32 = code
-        .split('_')
-        .next()
-        .and_then(|b| b.parse().ok())
-        .unwrap_or(0);
-    (50000..=79999).contains(&n) || (30000..=36999).contains(&n)
-}
-
 /// Is `code` an OKX code by the table or the ranges?
 pub fn plausible(code: &str) -> bool {
-    kb::is_known(code) || in_okx_range(code)
+    kb::is_known(code) || kb::in_okx_range(code)
 }
 
 #[cfg(test)]
