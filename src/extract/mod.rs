@@ -11,6 +11,7 @@
 //! a parsed body's events.
 
 pub mod context;
+pub mod evidence;
 pub mod literals;
 mod record;
 mod rules;

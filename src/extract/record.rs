@@ -6,7 +6,7 @@
 use super::context::{LineContext, Prefix};
 use super::rules::Walk;
 use super::value::{self, Fail};
-use super::{retry_mark, text, Found};
+use super::{evidence, retry_mark, text, Found};
 use std::sync::OnceLock;
 
 /// Openers (`{`) tried on one line before the rest is left alone.
@@ -97,6 +97,8 @@ fn extract_from(data: &[u8], ls: usize, out: &mut Vec<Found>) -> usize {
     let before = out.len();
     let mut record_end = le;
     let mut saw_body = false;
+    // Where the bodies read on the line lie: codes in them are not read again as text.
+    let mut bodies: Vec<(usize, usize)> = Vec::new();
     let mut i = ls;
     let mut tries = 0;
     while let Some(off) = memchr::memchr(b'{', &data[i..le]) {
@@ -115,6 +117,7 @@ fn extract_from(data: &[u8], ls: usize, out: &mut Vec<Found>) -> usize {
         if data[open] == b'{' && prefix == Prefix::Foreign {
             if let Some(end) = skip_object(data, open, le) {
                 saw_body = true;
+                bodies.push((open, end));
                 i = end;
                 if i >= le {
                     break;
@@ -135,6 +138,7 @@ fn extract_from(data: &[u8], ls: usize, out: &mut Vec<Found>) -> usize {
         match parsed {
             Ok(p) => {
                 saw_body = true;
+                bodies.push((open, p.end));
                 let mut cx = Walk {
                     out,
                     ctx: &ctx,
@@ -155,6 +159,7 @@ fn extract_from(data: &[u8], ls: usize, out: &mut Vec<Found>) -> usize {
             }
             Err(Fail::Truncated) => {
                 saw_body = true;
+                bodies.push((open, le));
                 if let Some(f) = text::partial(data, ls, open, le, &ctx) {
                     out.push(Found {
                         caused_by,
@@ -173,6 +178,7 @@ fn extract_from(data: &[u8], ls: usize, out: &mut Vec<Found>) -> usize {
                         && prefix != Prefix::Okx =>
                 {
                     saw_body = true;
+                    bodies.push((open, end));
                     i = end;
                 }
                 _ => i = open + 1 + usize::from(data[open] == b'&'),
@@ -189,6 +195,16 @@ fn extract_from(data: &[u8], ls: usize, out: &mut Vec<Found>) -> usize {
                 gave_up,
                 ..f
             });
+        }
+    }
+    if out.len() == before {
+        if let Some((f, end)) = evidence::on_line(data, ls, le, &ctx, &bodies) {
+            out.push(Found {
+                caused_by,
+                gave_up,
+                ..f
+            });
+            record_end = record_end.max(end);
         }
     }
     record_end

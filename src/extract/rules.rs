@@ -186,7 +186,7 @@ impl Walk<'_, '_> {
         } else {
             self.ctx.accepts(&code_s, self.prefix, kind)
         };
-        if !accepted {
+        if !accepted || !self.whose(&code_s, &k, kind) {
             return true;
         }
         let content = if kind == Kind::ErrorCode || k.error_message.is_some() && k.msg.is_none() {
@@ -201,6 +201,23 @@ impl Walk<'_, '_> {
         let at = code_member.map_or(self.body.0, |c| self.at(c));
         self.emit(&code_s, &k.message(), self.shape(syntax, content), at);
         true
+    }
+
+    /// Is a body with `code` OKX's? A five-digit code with a message is not OKX's by
+    /// itself (chat platforms and payment APIs answer the same way): after `okx `, on
+    /// a line naming OKX, in OKX's own shape (a `data` member, legacy `error_code` /
+    /// `error_message` keys), or when its message agrees with the code's official
+    /// one (or is empty, or in a language with no English word to compare).
+    fn whose(&self, code: &str, k: &Keys, kind: Kind) -> bool {
+        let own_shape = k.data.is_some() || k.error_code.is_some() || k.error_message.is_some();
+        if kind != Kind::Code || self.prefix == Prefix::Okx || own_shape || self.ctx.okx() {
+            return true;
+        }
+        // OKX answers in the account's language: a message with no English word to
+        // compare (`请求过于频繁`) does not disagree.
+        let msg = k.message();
+        let english = kb::words(msg.as_bytes()).iter().any(|w| w.text.len() >= 3);
+        !english || kb::agrees(code, msg.as_bytes()).is_some()
     }
 
     /// `okx {"message":"An unexpected error occurred"}`: an OKX body with a message

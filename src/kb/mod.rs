@@ -8,6 +8,9 @@
 use crate::event::{Api, Category};
 use std::sync::OnceLock;
 
+mod agree;
+pub use agree::{agrees, known_five, words, Word};
+
 const DATA: &str = include_str!("codes.tsv");
 
 /// One row of the knowledge base.

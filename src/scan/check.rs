@@ -23,8 +23,21 @@ pub(super) fn worth_a_look(data: &[u8], hit: usize, literal: usize) -> bool {
             code_word(data, hit) && extract::code_follows(data, hit) && code_in_context(data, hit)
         }
         2 => okx_body_with_message(data, hit),
-        _ => code_colon_after(data, hit),
+        3 => code_colon_after(data, hit),
+        _ => known_code_at(data, hit),
     }
+}
+
+/// A number of exactly five digits at `hit` (see [`super::prefilter::FIVE`]) that
+/// the knowledge base knows as a code and that stands as a code (not in a decimal
+/// number): its line is looked at for the code's message
+/// ([`extract::evidence`]).
+#[inline(never)]
+fn known_code_at(data: &[u8], hit: usize) -> bool {
+    let n = data[hit..hit + 5]
+        .iter()
+        .fold(0u32, |n, d| n * 10 + u32::from(d - b'0'));
+    crate::kb::known_five(n) && extract::evidence::code_at(data, hit)
 }
 
 /// The code at `hit` is not in a WebSocket notice nor in another exchange's body.

@@ -87,7 +87,15 @@ pub fn parse_datetime(b: &[u8], zone: &Zone) -> Option<(i64, usize)> {
     // A fraction of any length; its first three digits are the milliseconds.
     let mut i = 19;
     let mut millis: u32 = 0;
-    if matches!(b.get(i), Some(b'.') | Some(b',')) && b.get(i + 1).is_some_and(u8::is_ascii_digit) {
+    // Milliseconds may also follow a colon (`HH:mm:ss:fff`, as .NET and some Java
+    // loggers write them): exactly three digits there.
+    let colon_ms = b.get(i) == Some(&b':')
+        && b.get(i + 1..i + 4)
+            .is_some_and(|d| d.iter().all(u8::is_ascii_digit))
+        && !b.get(i + 4).is_some_and(u8::is_ascii_digit);
+    if (matches!(b.get(i), Some(b'.') | Some(b',')) || colon_ms)
+        && b.get(i + 1).is_some_and(u8::is_ascii_digit)
+    {
         i += 1;
         let mut scale = 100u32;
         while let Some(d) = b.get(i).filter(|d| d.is_ascii_digit()) {
@@ -462,6 +470,15 @@ mod tests {
                 "2026-11-22T18:12:31.189Z",
             ),
             ("2026/11/22 18:12:31 ERROR", "2026-11-22T18:12:31Z"),
+            // Milliseconds after a colon; nanoseconds; no fraction.
+            ("2024-03-01 10:00:05:123 ERROR", "2024-03-01T10:00:05.123Z"),
+            ("[2024-03-01 10:00:05:123] x", "2024-03-01T10:00:05.123Z"),
+            (
+                "2022-03-29T09:14:37.123456789Z stdout F",
+                "2022-03-29T09:14:37.123Z",
+            ),
+            ("2024-03-01 10:00:05 ERROR x", "2024-03-01T10:00:05Z"),
+            ("2024-03-01 10:00:05:INFO", "2024-03-01T10:00:05Z"),
             (
                 "freqtrade_1  | 2026-11-22 18:12:31,189 - x",
                 "2026-11-22T18:12:31.189Z",
