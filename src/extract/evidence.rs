@@ -121,12 +121,18 @@ pub fn on_line(
             if let Some((a, _)) = kb::agrees(code, after).filter(|&(a, _)| a <= NEAR) {
                 return found(clean_after(after, a), le);
             }
-            // Before it (`Parameter posSide error (code 51000)`, `"msg":"...","code":"51000"`).
-            let before = &line[s.saturating_sub(WINDOW)..s];
-            if let Some((a, b)) =
+            // Before it, in the clause that ends at the code (`Parameter posSide error
+            // (code 51000)`, `"msg":"...","code":"51000"`, `expired (50102)`).
+            let before = clause_before(&line[s.saturating_sub(WINDOW)..s]);
+            if let Some((_, b)) =
                 kb::agrees(code, before).filter(|&(_, b)| before.len() - b <= NEAR)
             {
-                return found(clean_before(before, a, b), le);
+                let end = if before.get(b) == Some(&b'.') {
+                    b + 1
+                } else {
+                    b
+                };
+                return found(tidy(&before[..end]), le);
             }
             // On the next line, when this one has nothing after the code and the next
             // continues the record (indented: a chunk is never cut before it) with
@@ -303,23 +309,46 @@ pub fn first_message_word(text: &[u8]) -> usize {
         .map_or(text.len(), |w| w.start)
 }
 
-/// The message written before a code (`Parameter posSide error (code 51000)`):
-/// from the start of its clause to the last agreeing word (and a full stop).
-pub fn clean_before(text: &[u8], first: usize, last: usize) -> String {
-    let start = text[..first]
+/// The clause that ends at a code written after its message: the text before it
+/// without the separators and code key between (`","code":"`, ` (code `, ` (`), from
+/// the last delimiter (a quote, `=`, `: `, `[`, `|`, `{`, ` - `, or non-ASCII text
+/// such as a Chinese label).
+fn clause_before(text: &[u8]) -> &[u8] {
+    let mut t = text;
+    loop {
+        let n = t
+            .iter()
+            .rev()
+            .take_while(|c| {
+                matches!(
+                    c,
+                    b' ' | b'(' | b'[' | b'"' | b'\'' | b':' | b'=' | b',' | b'\\' | b'#'
+                )
+            })
+            .count();
+        t = &t[..t.len() - n];
+        let k = t
+            .iter()
+            .rev()
+            .take_while(|c| c.is_ascii_alphanumeric() || **c == b'_')
+            .count();
+        let word = &t[t.len() - k..];
+        if n > 0 && k >= 4 && word.to_ascii_lowercase().ends_with(b"code") {
+            t = &t[..t.len() - k];
+            continue;
+        }
+        break;
+    }
+    let mut start = t
         .iter()
         .rposition(|&c| matches!(c, b'"' | b'\'' | b'=' | b'[' | b'|' | b'{' | b'>') || c >= 0x80)
         .map_or(0, |p| p + 1);
-    let start = match memchr::memmem::rfind(&text[start..first], b": ") {
-        Some(p) => start + p + 2,
-        None => start,
-    };
-    let end = if text.get(last) == Some(&b'.') {
-        last + 1
-    } else {
-        last
-    };
-    tidy(&text[start..end])
+    for d in [&b": "[..], b" - "] {
+        if let Some(p) = memchr::memmem::rfind(&t[start..], d) {
+            start += p + d.len();
+        }
+    }
+    &t[start..]
 }
 
 fn tidy(b: &[u8]) -> String {

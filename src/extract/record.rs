@@ -7,6 +7,8 @@ use super::context::{LineContext, Prefix};
 use super::rules::Walk;
 use super::value::{self, Fail};
 use super::{evidence, retry_mark, text, Found};
+use crate::event::Shape;
+use crate::kb;
 use std::sync::OnceLock;
 
 /// Openers (`{`) tried on one line before the rest is left alone.
@@ -197,8 +199,34 @@ fn extract_from(data: &[u8], ls: usize, out: &mut Vec<Found>) -> usize {
             });
         }
     }
-    if out.len() == before {
+    // A body that is JSON in spirit only (typographic quotes, HTML entities,
+    // backticks): read again with plain quotes.
+    if out.len() == before && saw_body {
+        if let Some((norm, map)) = plain_quotes(line) {
+            let mut inner = Vec::new();
+            extract_from(&norm, 0, &mut inner);
+            for f in inner {
+                let back = |p: usize| ls + map.get(p).copied().unwrap_or(line.len());
+                out.push(Found {
+                    at: back(f.at),
+                    record_start: ls,
+                    body: (back(f.body.0), back(f.body.1.saturating_sub(1)) + 1),
+                    caused_by,
+                    gave_up,
+                    ..f
+                });
+            }
+            bodies.clear();
+        }
+    }
+    // Exception text with a code but no message (`code: 51008`) gives way to the
+    // code's message written beside it, on the line below say.
+    let bare = out.len() == before + 1
+        && out[before].shape == Shape::Exception
+        && out[before].message.is_empty();
+    if out.len() == before || bare {
         if let Some((f, end)) = evidence::on_line(data, ls, le, &ctx, &bodies) {
+            out.truncate(before);
             out.push(Found {
                 caused_by,
                 gave_up,
@@ -207,7 +235,64 @@ fn extract_from(data: &[u8], ls: usize, out: &mut Vec<Found>) -> usize {
             record_end = record_end.max(end);
         }
     }
+    // An empty message is filled from the knowledge base.
+    for f in &mut out[before..] {
+        if f.message.is_empty() && !f.code.is_empty() {
+            if let Some(e) = kb::entry(&f.code, None) {
+                f.message = e
+                    .message
+                    .split(" || ")
+                    .next()
+                    .unwrap_or_default()
+                    .to_string();
+            }
+        }
+    }
     record_end
+}
+
+/// The line with its quotes made plain, when it has quotes of other kinds: `“ ”`
+/// and backticks as `"`, `‘ ’` as `'`, and the HTML entities `&quot;`, `&#34;`,
+/// `&#39;`, `&apos;`, `&amp;`. Returns the new text and, for each of its bytes,
+/// the offset of the byte it came from.
+fn plain_quotes(line: &[u8]) -> Option<(Vec<u8>, Vec<usize>)> {
+    const SWAPS: [(&[u8], u8); 10] = [
+        ("“".as_bytes(), b'"'),
+        ("”".as_bytes(), b'"'),
+        ("„".as_bytes(), b'"'),
+        ("‘".as_bytes(), b'\''),
+        ("’".as_bytes(), b'\''),
+        (b"`", b'"'),
+        (b"&quot;", b'"'),
+        (b"&#34;", b'"'),
+        (b"&#39;", b'\''),
+        (b"&apos;", b'\''),
+    ];
+    let any = memchr::memchr3(0xE2, b'`', b'&', line).is_some();
+    if !any {
+        return None;
+    }
+    let mut out = Vec::with_capacity(line.len());
+    let mut map = Vec::with_capacity(line.len());
+    let mut changed = false;
+    let mut i = 0;
+    'bytes: while i < line.len() {
+        if matches!(line[i], 0xE2 | b'`' | b'&') {
+            for (from, to) in SWAPS.iter().chain(std::iter::once(&(&b"&amp;"[..], b'&'))) {
+                if line[i..].starts_with(from) {
+                    out.push(*to);
+                    map.push(i);
+                    i += from.len();
+                    changed = true;
+                    continue 'bytes;
+                }
+            }
+        }
+        out.push(line[i]);
+        map.push(i);
+        i += 1;
+    }
+    changed.then_some((out, map))
 }
 
 /// The end of the object opening at `open`, found by matching brackets outside

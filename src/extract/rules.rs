@@ -175,7 +175,13 @@ impl Walk<'_, '_> {
                 return true;
             }
         }
-        if matches!(code_s.as_ref(), "1" | "2") && k.data.is_none() && !self.ctx.okx() {
+        // A batch's top-level failure with no item visible is an event under its own
+        // code when it says what OKX says for it (`All operations failed`), or the
+        // line names OKX; any other `code: 1` is someone else's status.
+        if matches!(code_s.as_ref(), "1" | "2")
+            && !self.ctx.okx()
+            && kb::agrees(&code_s, k.message().as_bytes()).is_none()
+        {
             return true;
         }
         // The gateway's mixed body (`code` 500 with `error_code` and `msg`) is OKX's

@@ -111,12 +111,14 @@ pub fn exception(data: &[u8], ls: usize, le: usize, ctx: &LineContext) -> Option
         // Right after an exception's name (`ExchangeException: 51020:...`) a known
         // code is enough; elsewhere its message must also read like the code's.
         let before = &line[..s];
-        let after_exception = [&b"Exception: "[..], b"Error: ", b"Caused by: "]
+        let after_exception = [&b"Exception: "[..], b"Caused by: "]
             .iter()
             .any(|p| before.ends_with(p));
         let known = kb::is_known(code);
-        let like =
-            known && (after_exception || kb::messages(code).iter().any(|m| similar(&msg, m)));
+        let like = known
+            && (after_exception
+                || kb::agrees(code, msg.as_bytes()).is_some()
+                || kb::messages(code).iter().any(|m| similar(&msg, m)));
         if like || ctx.okx() && plausible(code) {
             return found(&line[s..e], msg, s);
         }

@@ -22,6 +22,8 @@ use std::sync::OnceLock;
 const STOP: &[&str] = &[
     "the", "and", "for", "are", "was", "you", "your", "this", "that", "with", "please", "from",
     "has", "have", "been", "will", "can", "its", "our", "try", "again", "later", "not", "any",
+    // Log levels, which stand before many a code.
+    "info", "debug", "warn", "warning", "trace", "notice",
 ];
 
 /// A word of a message, lowercased, with where it lies in the text read.
@@ -86,7 +88,9 @@ fn official(code: &str) -> Vec<Vec<String>> {
                 .map(|w| w.text)
                 .filter(|w| content(w))
                 .collect();
-            ws.dedup();
+            // Each word once, wherever it stands again.
+            let mut seen = std::collections::HashSet::new();
+            ws.retain(|w| seen.insert(w.clone()));
             ws
         })
         .filter(|ws| !ws.is_empty())
@@ -122,7 +126,12 @@ pub fn agrees(code: &str, text: &[u8]) -> Option<(usize, usize)> {
         } else {
             off.len().div_ceil(2).min(ws.len().max(2))
         };
-        if agreeing >= need && !hit.is_empty() {
+        // As many of the text's own words (`order` agrees with both `order` and
+        // `orders`, and is one word).
+        let mut own: Vec<&str> = hit.iter().map(|w| w.text.as_str()).collect();
+        own.sort_unstable();
+        own.dedup();
+        if agreeing >= need && own.len() >= need.min(2) {
             let span = (hit[0].start, hit[hit.len() - 1].end);
             best = Some(best.map_or(span, |b: (usize, usize)| (b.0.min(span.0), b.1.max(span.1))));
         }
@@ -182,6 +191,8 @@ mod tests {
             ("50102", "request"),
             ("30004", "Api key info invalid"),
             ("10004", "Unknown Channel"),
+            // A word the official message holds twice is still one word.
+            ("51008", "order"),
         ] {
             assert!(agrees(code, text.as_bytes()).is_none(), "{code} {text}");
         }

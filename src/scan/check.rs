@@ -29,15 +29,25 @@ pub(super) fn worth_a_look(data: &[u8], hit: usize, literal: usize) -> bool {
 }
 
 /// A number of exactly five digits at `hit` (see [`super::prefilter::FIVE`]) that
-/// the knowledge base knows as a code and that stands as a code (not in a decimal
-/// number): its line is looked at for the code's message
-/// ([`extract::evidence`]).
+/// stands as a code (not in a decimal number) and that the knowledge base knows as
+/// a code, or that lies in OKX's ranges on a line naming OKX: its line is looked at
+/// for the code's message or its OKX context ([`extract::evidence`]).
 #[inline(never)]
 fn known_code_at(data: &[u8], hit: usize) -> bool {
     let n = data[hit..hit + 5]
         .iter()
         .fold(0u32, |n, d| n * 10 + u32::from(d - b'0'));
-    crate::kb::known_five(n) && extract::evidence::code_at(data, hit)
+    if !extract::evidence::code_at(data, hit) {
+        return false;
+    }
+    crate::kb::known_five(n) || {
+        let code = std::str::from_utf8(&data[hit..hit + 5]).unwrap_or_default();
+        crate::kb::in_okx_range(code) && {
+            let (ls, le) = extract::line_bounds(data, hit);
+            let le = le.min(ls + NEAR);
+            extract::context::LineContext::new(&data[ls..le]).okx()
+        }
+    }
 }
 
 /// The code at `hit` is not in a WebSocket notice nor in another exchange's body.
