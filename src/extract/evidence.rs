@@ -14,7 +14,7 @@
 //! of a longer number or a decimal), how near its message must be, and how a
 //! message is read out clean (the text only, never a key name or a quote).
 
-use super::context::LineContext;
+use super::context::{LineContext, Prefix};
 use super::{Found, RetryMark};
 use crate::event::Shape;
 use crate::kb;
@@ -65,8 +65,12 @@ pub fn codes_in(line: &[u8]) -> impl Iterator<Item = (usize, usize)> + '_ {
 pub fn code_at(data: &[u8], s: usize) -> bool {
     let digit = |i: Option<usize>| i.and_then(|i| data.get(i)).is_some_and(u8::is_ascii_digit);
     let e = s + 5;
+    let unit = |u: &[u8]| data.get(e..).is_some_and(|r| r.starts_with(u));
     matches!(data[s], b'1'..=b'7')
         && !(matches!(data.get(e), Some(b'.' | b',')) && digit(Some(e + 1)))
+        // A quantity, not a code: `30000 ms`, `50000ms`, `51000%`.
+        && !(unit(b" ms") || unit(b"ms") || unit(b"%") || unit(b" sec") || unit(b" bytes"))
+        && !other_keys_value(&data[s.saturating_sub(24)..s])
         && !(s >= 2 && matches!(data[s - 1], b'.' | b',') && digit(Some(s - 2)))
 }
 
@@ -84,6 +88,15 @@ pub fn on_line(
     for (s, e) in codes_in(line) {
         let at = ls + s;
         if skip.iter().any(|&(a, b)| at >= a && at < b) {
+            continue;
+        }
+        // Right after another exchange's name, or in a body that follows one
+        // (`okcoin {\"code\":\"50102\"...}` in a string): never OKX's.
+        let foreign = |upto: usize| Prefix::of_tail(&line[..upto]) == Prefix::Foreign;
+        if foreign(s) || memchr::memrchr(b'{', &line[..s]).is_some_and(foreign) {
+            continue;
+        }
+        if other_keys_value(&line[..s]) {
             continue;
         }
         let code = std::str::from_utf8(&line[s..e]).ok()?;
@@ -157,6 +170,43 @@ pub fn on_line(
         }
     }
     None
+}
+
+/// Is the number after `before` the value of a key that names no code
+/// (`"uptime_s":32078`, `port=50102`)? A key's value is that key's; a code's key
+/// says code or error (`errCode=`, `"error_code":`, `Code = "`).
+fn other_keys_value(before: &[u8]) -> bool {
+    let t = before.trim_ascii_end();
+    let t = t
+        .strip_suffix(b"\\\"")
+        .or_else(|| t.strip_suffix(b"\""))
+        .or_else(|| t.strip_suffix(b"'"))
+        .unwrap_or(t);
+    let t = t.trim_ascii_end();
+    let keyed = match t.last() {
+        Some(b'=') => true,
+        Some(b':') => matches!(t.iter().rev().nth(1), Some(b'"' | b'\'')),
+        _ => false,
+    };
+    if !keyed {
+        return false;
+    }
+    let t = t[..t.len() - 1].trim_ascii_end();
+    let t = t
+        .strip_suffix(b"\\\"")
+        .or_else(|| t.strip_suffix(b"\""))
+        .or_else(|| t.strip_suffix(b"'"))
+        .unwrap_or(t);
+    let k = t
+        .iter()
+        .rev()
+        .take_while(|c| c.is_ascii_alphanumeric() || **c == b'_')
+        .count();
+    let key = t[t.len() - k..].to_ascii_lowercase();
+    // Keys the extractors read as a code's: `code`, `sCode`, `errCode`,
+    // `error_code`; not `retCode` (Bybit) or `statusCode`.
+    let codes = key == b"code" || key.ends_with(b"scode") || key.starts_with(b"err");
+    !codes
 }
 
 /// The line after the one ending at `le`, and where it ends.
@@ -241,11 +291,21 @@ pub fn clean_after(text: &[u8], first: usize) -> String {
         while j < text.len() && matches!(text[j], b' ' | b'"' | b'\'' | b'\\') {
             j += 1;
         }
+        let key = &text[i..i + k];
+        // `msg Timestamp ...`: a message key needs no `=` when it says msg/message.
+        let spaced = text.get(i + k) == Some(&b' ') && {
+            let l = key.to_ascii_lowercase();
+            l.ends_with(b"msg") || l.ends_with(b"message")
+        };
         if k > 0
             && i + k <= first
-            && matches!(text.get(j), Some(b'=' | b':'))
-            && message_key(&text[i..i + k])
+            && (matches!(text.get(j), Some(b'=' | b':')) && message_key(key) || spaced)
         {
+            if spaced && !matches!(text.get(j), Some(b'=' | b':')) {
+                i += k + 1;
+                quote = None;
+                continue;
+            }
             i = j + 1;
             quote = None;
             continue;
@@ -304,7 +364,10 @@ pub fn first_message_word(text: &[u8]) -> usize {
                 .iter()
                 .take_while(|c| matches!(c, b' ' | b'"' | b'\'' | b'\\'))
                 .count();
-            !(message_key(w.text.as_bytes()) && matches!(after.get(j), Some(b'=' | b':')))
+            let keyed = message_key(w.text.as_bytes()) && matches!(after.get(j), Some(b'=' | b':'));
+            let spaced = (w.text.ends_with("msg") || w.text.ends_with("message"))
+                && after.first() == Some(&b' ');
+            !(keyed || spaced)
         })
         .map_or(text.len(), |w| w.start)
 }
@@ -352,6 +415,11 @@ fn clause_before(text: &[u8]) -> &[u8] {
 }
 
 fn tidy(b: &[u8]) -> String {
+    // A message in parentheses: `OKX error 51008 (Order failed...)`.
+    let b = match (b.first(), b.last()) {
+        (Some(b'('), Some(b')')) if !b[1..].contains(&b'(') => &b[1..b.len() - 1],
+        _ => b,
+    };
     String::from_utf8_lossy(b)
         .trim_matches(|c: char| {
             c.is_whitespace() || matches!(c, '"' | '\'' | '\\' | ',' | ';' | '`')
@@ -370,6 +438,28 @@ mod tests {
             codes_in(l).map(|(s, e)| &l[s..e]).collect()
         };
         assert_eq!(got, [&b"51008"[..], b"50102", b"51008_1000"]);
+    }
+
+    #[test]
+    fn another_keys_value_is_no_code() {
+        for (before, other) in [
+            (&br#"{"uptime_s":"#[..], true),
+            (b"port=", true),
+            (br#"{\"px\":\""#, true),
+            (br#"{"code":""#, false),
+            (b"errCode=", false),
+            (b"Code = \"", false),
+            (b"okx: ", false),
+            (b"{\"retCode\":", true),
+            (b"[", false),
+        ] {
+            assert_eq!(
+                other_keys_value(before),
+                other,
+                "{}",
+                String::from_utf8_lossy(before)
+            );
+        }
     }
 
     #[test]

@@ -99,7 +99,9 @@ fn extract_from(data: &[u8], ls: usize, out: &mut Vec<Found>) -> usize {
     let before = out.len();
     let mut record_end = le;
     let mut saw_body = false;
-    // Where the bodies read on the line lie: codes in them are not read again as text.
+    // Where other exchanges' bodies and cut bodies lie on the line: codes in them
+    // are not read again as text (strings of a whole body may hold an error as
+    // text: `"error":"okx: code=51008, msg=..."`).
     let mut bodies: Vec<(usize, usize)> = Vec::new();
     let mut i = ls;
     let mut tries = 0;
@@ -140,7 +142,6 @@ fn extract_from(data: &[u8], ls: usize, out: &mut Vec<Found>) -> usize {
         match parsed {
             Ok(p) => {
                 saw_body = true;
-                bodies.push((open, p.end));
                 let mut cx = Walk {
                     out,
                     ctx: &ctx,
@@ -151,8 +152,12 @@ fn extract_from(data: &[u8], ls: usize, out: &mut Vec<Found>) -> usize {
                     gave_up,
                     base: None,
                     nested: Vec::new(),
+                    handled: false,
                 };
                 cx.walk(&p.value, p.syntax, 0);
+                if cx.handled {
+                    bodies.push((open, p.end));
+                }
                 if p.end > le {
                     record_end = line_bounds(data, p.end - 1).1;
                     break;
@@ -180,7 +185,6 @@ fn extract_from(data: &[u8], ls: usize, out: &mut Vec<Found>) -> usize {
                         && prefix != Prefix::Okx =>
                 {
                     saw_body = true;
-                    bodies.push((open, end));
                     i = end;
                 }
                 _ => i = open + 1 + usize::from(data[open] == b'&'),

@@ -25,6 +25,9 @@ pub(super) struct Walk<'a, 'o> {
     /// Where in `out` the events of each body found nested in a string so far lie
     /// (earlier ranges are never truncated).
     pub(super) nested: Vec<(usize, usize)>,
+    /// An OKX response (error, success, notice) was read in the body: its codes
+    /// are settled, and not read again as text.
+    pub(super) handled: bool,
 }
 
 impl Walk<'_, '_> {
@@ -33,7 +36,8 @@ impl Walk<'_, '_> {
             return;
         }
         match v {
-            Value::Obj(m) if !self.body(m, syntax) => {
+            Value::Obj(m) if self.body(m, syntax) => self.handled = true,
+            Value::Obj(m) => {
                 for x in m {
                     self.walk_member(x, syntax, depth);
                 }

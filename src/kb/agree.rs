@@ -67,8 +67,25 @@ fn same_word(a: &str, b: &str) -> bool {
     a == b || a.len() >= 4 && b.len() >= 4 && (a.starts_with(b) || b.starts_with(a))
 }
 
-/// The content words of a code's official messages, each variant apart.
-fn official(code: &str) -> Vec<Vec<String>> {
+/// The content words of a code's official messages, each variant apart (worked
+/// out once per code).
+fn official(code: &str) -> std::sync::Arc<Vec<Vec<String>>> {
+    static CACHE: OnceLock<
+        std::sync::Mutex<std::collections::HashMap<String, std::sync::Arc<Vec<Vec<String>>>>>,
+    > = OnceLock::new();
+    let cache = CACHE.get_or_init(Default::default);
+    if let Some(v) = cache.lock().expect("not poisoned").get(code) {
+        return v.clone();
+    }
+    let v = std::sync::Arc::new(official_words(code));
+    cache
+        .lock()
+        .expect("not poisoned")
+        .insert(code.to_string(), v.clone());
+    v
+}
+
+fn official_words(code: &str) -> Vec<Vec<String>> {
     messages(code)
         .into_iter()
         .map(|m| {
@@ -112,7 +129,7 @@ pub fn agrees(code: &str, text: &[u8]) -> Option<(usize, usize)> {
         return None;
     }
     let mut best: Option<(usize, usize)> = None;
-    for off in official(code) {
+    for off in official(code).iter() {
         let hit: Vec<&Word> = ws
             .iter()
             .filter(|w| off.iter().any(|o| same_word(o, &w.text)))

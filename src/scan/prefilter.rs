@@ -175,12 +175,20 @@ mod avx2 {
             // and the caller checked AVX2. A block starts at `at` or after it (see
             // the end of the loop): no position before `at` is in it.
             debug_assert!(at <= i);
-            let prev = i > 0 && data[i - 1].is_ascii_digit();
             let mut mask = unsafe {
                 let p = data.as_ptr().add(i);
                 let d = u64::from(digits(p)) | u64::from(digits(p.add(32))) << 32;
                 let lits = u64::from(candidates(p)) | u64::from(candidates(p.add(32))) << 32;
-                lits | fives(d, u64::from(digits(p.add(64))), prev)
+                // Most blocks have no run of five digits in them and none going on
+                // past their end (stamps have runs of four at most): one test
+                // settles them; the others are looked at exactly.
+                let run5 = d & d >> 1 & d >> 2 & d >> 3 & d >> 4;
+                if run5 == 0 && d >> 63 == 0 {
+                    lits
+                } else {
+                    let prev = i > 0 && data[i - 1].is_ascii_digit();
+                    lits | fives(d, u64::from(digits(p.add(64))), prev)
+                }
             };
             while mask != 0 {
                 let p = i + mask.trailing_zeros() as usize;
