@@ -16,7 +16,11 @@
 //! `operations`).
 
 use super::{entries, messages};
-use std::sync::OnceLock;
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex, OnceLock};
+
+/// A code's official words, each message variant apart.
+type Official = Arc<Vec<Vec<String>>>;
 
 /// Words too common in messages to say whose a message is.
 const STOP: &[&str] = &[
@@ -69,15 +73,13 @@ fn same_word(a: &str, b: &str) -> bool {
 
 /// The content words of a code's official messages, each variant apart (worked
 /// out once per code).
-fn official(code: &str) -> std::sync::Arc<Vec<Vec<String>>> {
-    static CACHE: OnceLock<
-        std::sync::Mutex<std::collections::HashMap<String, std::sync::Arc<Vec<Vec<String>>>>>,
-    > = OnceLock::new();
+fn official(code: &str) -> Official {
+    static CACHE: OnceLock<Mutex<HashMap<String, Official>>> = OnceLock::new();
     let cache = CACHE.get_or_init(Default::default);
     if let Some(v) = cache.lock().expect("not poisoned").get(code) {
         return v.clone();
     }
-    let v = std::sync::Arc::new(official_words(code));
+    let v = Arc::new(official_words(code));
     cache
         .lock()
         .expect("not poisoned")
