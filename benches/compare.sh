@@ -85,7 +85,7 @@ WARM=$TARGET/release/examples/warm
 # --- 2. the night ---------------------------------------------------------------
 mkdir -p "$WORK"
 # The data depends on the options and on the generator's source, not on okxscan.
-STAMP="mb=$MB seed=$SEED pieces=$PIECES gen=$(cksum <"$ROOT/examples/gen.rs" | cut -d' ' -f1)"
+STAMP="mb=$MB seed=$SEED pieces=$PIECES gen=$(cat "$ROOT/examples/gen.rs" "$ROOT"/examples/gen/*.rs | cksum | cut -d' ' -f1)"
 if [ -f "$WORK/stamp" ] && [ "$(cat "$WORK/stamp")" = "$STAMP" ] && [ -f "$NIGHT" ]; then
     say "== reusing $NIGHT ($STAMP)"
 else

@@ -3,8 +3,9 @@
 //! into a checked configuration, once.
 
 use crate::event::{Api, Category};
+pub use crate::render::{ColorChoice, GrepFormat, ReportFormat, SummaryFormat};
 use crate::time::Bucket;
-use clap::{Args, Parser, Subcommand, ValueEnum};
+use clap::{Args, Parser, Subcommand};
 use std::path::PathBuf;
 
 /// Find, count and explain OKX / OKEx API errors in trading-bot logs.
@@ -81,6 +82,12 @@ pub struct ScanArgs {
     #[arg(long)]
     pub stats: bool,
 
+    /// Read only what is new since the last run with this state file (appended
+    /// lines, new and rotated files; a line still being written waits for the
+    /// next run). Written once the output is; two runs on one state are refused
+    #[arg(long, value_name = "FILE")]
+    pub state: Option<PathBuf>,
+
     /// Do not mask API keys, signatures, secrets and passphrases (local debugging only)
     #[arg(long)]
     pub no_redact: bool,
@@ -127,14 +134,6 @@ pub struct FilterArgs {
     pub until: Option<String>,
 }
 
-#[derive(Debug, Clone, Copy, ValueEnum, PartialEq, Eq, Default)]
-pub enum SummaryFormat {
-    #[default]
-    Md,
-    Csv,
-    Json,
-}
-
 #[derive(Debug, Args, Clone, Default)]
 pub struct SummaryArgs {
     #[command(flatten)]
@@ -153,22 +152,6 @@ pub struct SummaryArgs {
     /// Write to FILE instead of stdout
     #[arg(short, long, value_name = "FILE")]
     pub output: Option<PathBuf>,
-}
-
-#[derive(Debug, Clone, Copy, ValueEnum, PartialEq, Eq, Default)]
-pub enum GrepFormat {
-    #[default]
-    Text,
-    Ndjson,
-    Csv,
-}
-
-#[derive(Debug, Clone, Copy, ValueEnum, PartialEq, Eq, Default)]
-pub enum ColorChoice {
-    #[default]
-    Auto,
-    Always,
-    Never,
 }
 
 #[derive(Debug, Args, Clone, Default)]
@@ -229,13 +212,6 @@ pub struct GrepArgs {
     /// Never show line numbers
     #[arg(short = 'N', long = "no-line-number", overrides_with = "line_number")]
     pub no_line_number: bool,
-}
-
-#[derive(Debug, Clone, Copy, ValueEnum, PartialEq, Eq, Default)]
-pub enum ReportFormat {
-    #[default]
-    Md,
-    Html,
 }
 
 #[derive(Debug, Args, Clone, Default)]

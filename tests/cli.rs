@@ -540,3 +540,32 @@ fn without_tz_the_tz_variable_is_the_display_zone() {
     assert_eq!(rows[0]["first_seen"], "2026-11-22T18:00:00.000Z");
     assert_eq!(rows[0]["last_seen"], "2026-11-22T19:30:00.000Z");
 }
+
+/// Regression: `-j 100000` started a hundred thousand threads and never finished,
+/// and a `--max-record` whose bytes overflow wrapped around.
+#[test]
+fn thread_counts_are_capped_and_overflowing_record_limits_refused() {
+    let sample = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/sample-night");
+    let o = okxscan()
+        .args(["summary", "--format", "csv", "-j", "100000"])
+        .arg(&sample)
+        .timeout(std::time::Duration::from_secs(120))
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(0));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(err.contains("-j 100000") && err.contains("using"), "{err}");
+    let plain = okxscan()
+        .args(["summary", "--format", "csv"])
+        .arg(&sample)
+        .output()
+        .unwrap();
+    assert_eq!(o.stdout, plain.stdout);
+    let o = okxscan()
+        .args(["summary", "--max-record", &usize::MAX.to_string()])
+        .arg(&sample)
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("--max-record"));
+}

@@ -970,34 +970,60 @@ fn output_is_the_same_with_one_or_two_threads() {
     }
 }
 
-/// Regression: context lines from stdin printed nothing (the notice said the lines
-/// were printed without context) and exited 2 for a notice.
+/// Regression: context lines came from reading the file again, so stdin got none
+/// (a notice, and the matches alone), a FIFO hung and `<(cat log)` printed nothing.
+/// Context now comes from the one pass: stdin, a FIFO and a file print the same.
 #[test]
-fn context_on_stdin_prints_the_matches_without_context() {
+fn context_on_stdin_and_fifos_is_what_the_file_gives() {
+    let l = Logs::new(&[("ctx.log", CTX)]);
+    let want = grep_ctx(&l, &["-n", "-C", "1"]);
+    assert!(want.contains("--\n"), "{want}");
     let o = okxscan()
         .args(["grep", "-n", "-C", "1", "-"])
         .write_stdin(CTX)
         .output()
         .unwrap();
     assert_status(&o, 0);
-    assert_eq!(
-        stdout(&o),
-        format!(
-            "3:{}\n5:{}\n10:{}\n",
-            ctx_line(3),
-            ctx_line(5),
-            ctx_line(10)
-        )
-    );
-    assert!(stderr(&o).contains("stdin"), "{}", stderr(&o));
-    // Without context, stdin is read as any file.
-    let o = okxscan()
-        .args(["grep", "-n", "--code", "50102"])
-        .write_stdin(CTX)
-        .output()
-        .unwrap();
-    assert_status(&o, 0);
-    assert_eq!(stdout(&o), format!("5:{}\n", ctx_line(5)));
+    assert_eq!(stdout(&o), want);
+    assert_eq!(stderr(&o), "");
+    #[cfg(unix)]
+    {
+        // A FIFO named on the command line, fed by a writer thread.
+        let fifo = l.path("ctx.fifo");
+        let c = std::ffi::CString::new(fifo.display().to_string()).unwrap();
+        // SAFETY: mkfifo on a path in a fresh temporary folder.
+        assert_eq!(unsafe { libc::mkfifo(c.as_ptr(), 0o600) }, 0);
+        let writer = {
+            let fifo = fifo.clone();
+            std::thread::spawn(move || std::fs::write(fifo, CTX).unwrap())
+        };
+        let o = okxscan()
+            .args(["grep", "-n", "-C", "1"])
+            .arg(&fifo)
+            .timeout(std::time::Duration::from_secs(60))
+            .output()
+            .unwrap();
+        writer.join().unwrap();
+        assert_status(&o, 0);
+        assert_eq!(stdout(&o), want);
+    }
+    // Small chunks put matches and their context in different chunks.
+    for size in ["7", "40", "100"] {
+        let o = okxscan()
+            .args(["grep", "-n", "-C", "1", "--chunk-size", size, "-"])
+            .write_stdin(CTX)
+            .output()
+            .unwrap();
+        assert_eq!(stdout(&o), want, "chunk size {size}");
+        for arg in [["-A", "4"], ["-B", "2"]] {
+            let file = grep_ctx(&l, &["-n", arg[0], arg[1], "--chunk-size", size]);
+            assert_eq!(
+                file,
+                grep_ctx(&l, &["-n", arg[0], arg[1]]),
+                "{arg:?} chunk size {size}"
+            );
+        }
+    }
 }
 
 /// Regression: context groups of two files ran together with no `--` between them.
@@ -1020,5 +1046,108 @@ fn context_groups_of_different_files_are_separated() {
             m = ctx_line(10),
             c = ctx_line(11)
         )
+    );
+}
+
+/// Runs okxscan with `args` on a stdin pipe that gets `first` and then stays open:
+/// returns the output if okxscan ended by itself (it stopped reading), or `None`
+/// if it was still waiting for more input after a minute.
+#[cfg(unix)]
+fn ends_before_stdin_closes(args: &[&str], first: &str) -> Option<String> {
+    use std::io::Write;
+    use std::process::{Command, Stdio};
+    let mut child = Command::new(assert_cmd::cargo::cargo_bin("okxscan"))
+        .env_clear()
+        .env("TZ", "UTC")
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut stdin = child.stdin.take().unwrap();
+    stdin.write_all(first.as_bytes()).unwrap();
+    stdin.flush().unwrap();
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+    while std::time::Instant::now() < deadline {
+        if child.try_wait().unwrap().is_some() {
+            drop(stdin);
+            let out = child.wait_with_output().unwrap();
+            return Some(String::from_utf8_lossy(&out.stdout).into_owned());
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    let _ = child.kill();
+    let _ = child.wait();
+    None
+}
+
+/// Regression: `-m` and `-l` stopped printing but not reading (`-m 1` on a 1 GiB
+/// file took the whole scan). Both now stop reading the file, as `rg -m` does:
+/// on a pipe that stays open, okxscan ends once it has what it needs.
+#[test]
+#[cfg(unix)]
+fn max_count_and_files_with_matches_stop_reading() {
+    // A first chunk that ends before the pipe's end: 1 MiB of lines, then more.
+    let mut first = String::new();
+    while first.len() < 2 << 20 {
+        first.push_str(CTX);
+    }
+    let got = ends_before_stdin_closes(&["grep", "-N", "-m", "1", "-"], &first)
+        .expect("grep -m 1 waited for the end of its input");
+    assert_eq!(got, format!("{}\n", ctx_line(3)));
+    let got = ends_before_stdin_closes(&["grep", "-l", "-"], &first)
+        .expect("grep -l waited for the end of its input");
+    assert_eq!(got, "<stdin>\n");
+}
+
+/// Regression: grep kept each file's whole output in memory until the file ended
+/// (300 MB of error lines as NDJSON through a pipe peaked at 1.4 GiB). Output now
+/// streams: the peak (as `--stats` reads it from the kernel) stays far below the
+/// output's size.
+#[test]
+#[cfg(target_os = "linux")]
+fn ndjson_output_streams_in_bounded_memory() {
+    use std::io::Write;
+    use std::process::{Command, Stdio};
+    let line = "2026-11-22 10:00:00,000 ERROR okx {\"code\":\"50011\",\"msg\":\"Too Many Requests\",\"data\":[]}\n";
+    let l = Logs::new(&[]);
+    let input = l.path("in.log");
+    let mut w = std::io::BufWriter::new(std::fs::File::create(&input).unwrap());
+    for _ in 0..(48 << 20) / line.len() {
+        w.write_all(line.as_bytes()).unwrap();
+    }
+    w.flush().unwrap();
+    drop(w);
+    let out = std::fs::File::create(l.path("out.ndjson")).unwrap();
+    let mut cat = Command::new("cat")
+        .arg(&input)
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    // Through a pipe, so that stdin is not read as a file.
+    let o = Command::new(assert_cmd::cargo::cargo_bin("okxscan"))
+        .env_clear()
+        .env("TZ", "UTC")
+        .args(["grep", "--stats", "--format", "ndjson", "-"])
+        .stdin(cat.stdout.take().unwrap())
+        .stdout(out)
+        .stderr(Stdio::piped())
+        .output()
+        .unwrap();
+    cat.wait().unwrap();
+    assert_status(&o, 0);
+    let written = std::fs::metadata(l.path("out.ndjson")).unwrap().len();
+    assert!(written > 96 << 20, "{written} bytes of NDJSON");
+    let err = stderr(&o);
+    let peak_kib: u64 = err
+        .lines()
+        .find_map(|l| l.strip_suffix(" KiB peak resident memory"))
+        .unwrap_or_else(|| panic!("no peak in {err}"))
+        .parse()
+        .unwrap();
+    assert!(
+        peak_kib < 64 << 10,
+        "peak RSS {peak_kib} KiB for {written} bytes of output"
     );
 }

@@ -7,6 +7,7 @@ pub mod report;
 
 use crate::event::{Api, Category, Event};
 use crate::filter::classify;
+use crate::scan::sink::{Flow, Needs, Place, Sink};
 use crate::time::{Bucket, Zone};
 use rustc_hash::FxHashMap;
 
@@ -235,6 +236,22 @@ pub(crate) fn max_opt(a: Option<i64>, b: Option<i64>) -> Option<i64> {
         (Some(x), Some(y)) => Some(x.max(y)),
         (x, None) => x,
         (None, y) => y,
+    }
+}
+
+/// The aggregate is the summary's sink: samples need the line text and number.
+impl Sink for Aggregate {
+    fn needs(&self) -> Needs {
+        Needs {
+            lines: self.keep_samples,
+            text: self.keep_samples,
+            ..Needs::default()
+        }
+    }
+
+    fn event(&mut self, ev: Event<'_>, _: &Place<'_>) -> std::io::Result<Flow> {
+        self.add(ev);
+        Ok(Flow::Go)
     }
 }
 

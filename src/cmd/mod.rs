@@ -1,6 +1,6 @@
 //! Subcommands, one module each, each with a `run` entry point, plus the pieces they
-//! share: scanning every source in parallel into per-source state merged in input
-//! order, saying problems on stderr, `--stats`, and where output goes.
+//! share: the one walk, the scan of every source into the command's sink (through
+//! the filter), saying problems on stderr, `--stats`, and where output goes.
 
 pub mod codes;
 pub mod explain;
@@ -10,82 +10,192 @@ pub mod summary;
 
 use crate::config::Config;
 use crate::event::Event;
+use crate::filter::Filter;
 use crate::input::progress::Progress;
+use crate::input::state::State;
 use crate::input::{Problem, Source};
-use crate::scan::drive::{scan_source, SourceReport, SourceStats};
-use rayon::prelude::*;
+use crate::render::RenderCtx;
+use crate::scan::schedule;
+use crate::scan::sink::{Flow, Needs, Place, Sink, SourceEnd, SourceStats};
 use std::io::{self, BufWriter, Write};
 use std::path::Path;
 use std::time::Instant;
 
-/// The outcome of scanning every source.
-pub struct Scanned<S> {
+/// What a run over every source gave besides what its sink kept.
+pub struct Run {
     pub sources: Vec<Source>,
-    /// Per-source state and report, in input order.
-    pub results: Vec<(S, SourceReport)>,
+    /// Problems finding the sources (the walk).
     pub problems: Vec<Problem>,
+    /// Each source's figures, in input order.
+    pub stats: Vec<SourceStats>,
+    /// Each source's problems that may have lost data, said as `name: what`.
+    pub errors: Vec<String>,
+    /// Whether each source had such a problem.
+    pub failed: Vec<bool>,
     pub started: Instant,
+    /// With `--state`: the state this run leaves, written by [`Run::save_state`].
+    state: Option<State>,
 }
 
-impl<S> Scanned<S> {
+impl Run {
+    /// With `--state`, once the output is written: the state file, so that the
+    /// next run reads only what came after this one. A run that stops before this
+    /// leaves the old state (the next run reads the same bytes again).
+    pub fn save_state(&mut self) -> anyhow::Result<()> {
+        let Some(state) = self.state.take() else {
+            return Ok(());
+        };
+        // Tests simulate a crash between the output and the state here.
+        if std::env::var_os("OKXSCAN_TEST_CRASH_BEFORE_STATE").is_some() {
+            std::process::exit(70);
+        }
+        let read: Vec<Option<(u64, u64)>> = self
+            .stats
+            .iter()
+            .zip(&self.failed)
+            .map(|(s, &failed)| (!failed).then_some((s.bytes, s.lines)))
+            .collect();
+        state.commit(&read)?;
+        Ok(())
+    }
+
     /// True when any problem may have lost data.
     pub fn had_error(&self) -> bool {
-        self.problems.iter().any(|p| p.error)
-            || self
-                .results
-                .iter()
-                .any(|(_, r)| r.problems.iter().any(|p| p.error))
+        self.problems.iter().any(|p| p.error) || !self.errors.is_empty()
     }
 
     pub fn totals(&self) -> SourceStats {
         let mut t = SourceStats::default();
-        for (_, r) in &self.results {
-            t.add(&r.stats);
+        for s in &self.stats {
+            t.add(s);
         }
         t
     }
+
+    /// What renderers need to know of the run.
+    pub fn render_ctx(&self, cfg: &Config, lines_counted: bool) -> RenderCtx {
+        let t = self.totals();
+        RenderCtx {
+            zone: cfg.zone.clone(),
+            redact: cfg.redact,
+            names: names(&self.sources),
+            bytes: t.bytes,
+            lines: t.lines,
+            lines_counted: lines_counted || cfg.stats,
+            partial: t.partial,
+        }
+    }
 }
 
-/// Scans all sources of `cfg` in parallel; `make` builds a source's state and `feed`
-/// gives it each event that passes the filter.
-pub fn scan_all<S: Send>(
-    cfg: &Config,
-    make: impl Fn(usize) -> S + Sync,
-    feed: impl Fn(&mut S, Event<'_>) + Sync,
-) -> Scanned<S> {
-    let started = Instant::now();
+/// The display names of sources, by index.
+pub fn names(sources: &[Source]) -> Vec<String> {
+    sources.iter().map(|s| s.name.clone()).collect()
+}
+
+/// The one walk of a run: the sources, with the problems finding them said.
+pub fn find_sources(cfg: &Config) -> (Vec<Source>, Vec<Problem>) {
     let (sources, problems) = cfg.sources();
     say_problems(&problems, cfg.quiet);
-    let mut scan = cfg.scan.clone();
-    scan.progress = progress_for(cfg, &sources);
-    // Run on a worker of the pool, not on this thread: a source scanned here (one
-    // file is never split off) would merge on a third thread, woken for every
-    // chunk, while the pool's threads scan; on a worker, the merging thread scans
-    // chunks of its own between merges.
-    let results: Vec<(S, SourceReport)> = rayon::scope(|_| {
-        sources
-            .par_iter()
-            .enumerate()
-            .map(|(i, src)| {
-                let mut state = make(i);
-                let rep = scan_source(i, src, &scan, &mut |ev| {
-                    if cfg.filter.matches(&ev) {
-                        feed(&mut state, ev);
-                    }
-                });
-                (state, rep)
-            })
-            .collect()
-    });
-    scan.progress.finish();
-    for (_, r) in &results {
-        say_problems(&r.problems, cfg.quiet);
-    }
-    Scanned {
+    (sources, problems)
+}
+
+/// Scans `sources` into `sink` (events that pass the filter only), saying each
+/// source's problems on stderr as it ends.
+pub fn scan<S: Sink + Send>(
+    cfg: &Config,
+    sources: Vec<Source>,
+    problems: Vec<Problem>,
+    sink: &mut S,
+) -> anyhow::Result<Run> {
+    let started = Instant::now();
+    let (sources, state) = match &cfg.state {
+        Some(path) => {
+            let mut state = State::open(path, cfg.now_ms)?;
+            (state.plan(sources), Some(state))
+        }
+        None => (sources, None),
+    };
+    let mut settings = cfg.scan.clone();
+    settings.read.progress = progress_for(cfg, &sources);
+    let mut runner = Runner {
+        filter: &cfg.filter,
+        inner: sink,
+        stats_wanted: cfg.stats,
+        quiet: cfg.quiet,
+        stats: Vec::with_capacity(sources.len()),
+        errors: Vec::new(),
+        failed: Vec::with_capacity(sources.len()),
+        lines: cfg.state.is_some(),
+    };
+    let done = schedule::run(&sources, &settings, &mut runner);
+    settings.read.progress.finish();
+    done?;
+    let Runner {
+        stats,
+        errors,
+        failed,
+        ..
+    } = runner;
+    Ok(Run {
         sources,
-        results,
         problems,
+        stats,
+        errors,
+        failed,
         started,
+        state,
+    })
+}
+
+/// The sink every command's sink is wrapped in: the filter, problems said as each
+/// source ends, and each source's figures kept.
+struct Runner<'a, S> {
+    filter: &'a Filter,
+    inner: &'a mut S,
+    stats_wanted: bool,
+    quiet: bool,
+    stats: Vec<SourceStats>,
+    errors: Vec<String>,
+    failed: Vec<bool>,
+    /// Lines are counted whatever the sink needs (`--state` keeps them).
+    lines: bool,
+}
+
+impl<S: Sink> Sink for Runner<'_, S> {
+    fn needs(&self) -> Needs {
+        let mut n = self.inner.needs();
+        // `--stats` says how many lines were searched.
+        n.lines |= self.stats_wanted || self.lines;
+        n
+    }
+
+    fn begin(&mut self, index: usize, source: &Source) -> io::Result<Flow> {
+        self.inner.begin(index, source)
+    }
+
+    fn event(&mut self, ev: Event<'_>, place: &Place<'_>) -> io::Result<Flow> {
+        if self.filter.matches(&ev) {
+            self.inner.event(ev, place)
+        } else {
+            Ok(Flow::Go)
+        }
+    }
+
+    fn chunk(&mut self, chunk: &[u8], first_line: u64) -> io::Result<Flow> {
+        self.inner.chunk(chunk, first_line)
+    }
+
+    fn end(&mut self, index: usize, source: &Source, end: SourceEnd) -> io::Result<Flow> {
+        say_problems(&end.problems, self.quiet);
+        self.errors.extend(
+            end.problems
+                .iter()
+                .filter(|p| p.error)
+                .map(|p| format!("{}: {}", p.name, p.what)),
+        );
+        self.stats.push(end.stats.clone());
+        self.failed.push(end.had_error());
+        self.inner.end(index, source, end)
     }
 }
 
@@ -120,8 +230,8 @@ pub fn say_problems(problems: &[Problem], quiet: bool) {
 }
 
 /// `--stats` on stderr, as ripgrep prints it.
-pub fn say_stats<S>(s: &Scanned<S>, matched: u64) {
-    let t = s.totals();
+pub fn say_stats(run: &Run, matched: u64) {
+    let t = run.totals();
     let mut err = io::stderr().lock();
     let _ = writeln!(
         err,
@@ -131,9 +241,20 @@ pub fn say_stats<S>(s: &Scanned<S>, matched: u64) {
         t.echoes,
         t.lines,
         t.bytes,
-        s.sources.len(),
-        s.started.elapsed().as_secs_f64()
+        run.sources.len(),
+        run.started.elapsed().as_secs_f64()
     );
+    if let Some(kib) = peak_memory_kib() {
+        let _ = writeln!(err, "{kib} KiB peak resident memory");
+    }
+}
+
+/// This process's peak resident memory since it started (Linux: `VmHWM`, which
+/// unlike `getrusage` counts nothing from before `exec`).
+fn peak_memory_kib() -> Option<u64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    line.split_whitespace().nth(1)?.parse().ok()
 }
 
 /// Where a command writes: stdout, or a file replaced atomically (a temporary file

@@ -6,79 +6,106 @@
 //! matched, which gives 3 whatever else happened: a cron job alerts on it, and an
 //! input error is still said on stderr and in the report's scope.
 
-use super::{say_stats, scan_all, Output, Scanned};
+use super::{find_sources, say_stats, scan, Output};
 use crate::aggregate::report::{clue_passes, ClueTally, FailOn, InputRow, Report, Tally};
 use crate::cli::ReportArgs;
 use crate::config::Config;
+use crate::event::Event;
 use crate::exit::Status;
-use crate::render::{self, RenderCtx};
+use crate::filter::Filter;
+use crate::input::Source;
+use crate::render;
+use crate::scan::sink::{Flow, Needs, Place, Sink, SourceEnd};
 use anyhow::{anyhow, Context, Result};
+use std::io;
 
 pub fn run(args: &ReportArgs) -> Result<Status> {
-    let mut cfg = Config::new(&args.scan, &args.filter)?;
+    let cfg = Config::new(&args.scan, &args.filter)?;
     let fail_on = FailOn::parse(&args.fail_on).map_err(|e| anyhow!(e))?;
-    cfg.scan.opts.keep_text = true;
-    cfg.scan.opts.count_lines = true;
-    cfg.scan.opts.clues = true;
-    let zone = cfg.zone.clone();
-    let scanned = scan_all(&cfg, |_| Tally::new(zone.clone()), |t, ev| t.add(ev));
-
-    // Merge in input order; count the clues that pass the filters.
-    let Scanned {
-        sources,
-        results,
-        problems,
-        started,
-    } = scanned;
-    let mut tally = Tally::new(zone);
-    let mut clues = ClueTally::default();
-    let mut inputs = Vec::with_capacity(results.len());
-    let mut rest = Vec::with_capacity(results.len());
-    for (i, (t, mut rep)) in results.into_iter().enumerate() {
-        inputs.push(InputRow {
-            source: i,
-            bytes: rep.stats.bytes,
-            lines: rep.stats.lines,
-            events: t.agg.total,
-        });
-        tally.merge(t);
-        for c in std::mem::take(&mut rep.clues) {
-            if clue_passes(&cfg.filter, &c) {
-                clues.add(&c);
-            }
-        }
-        rest.push(((), rep));
-    }
-    let scanned = Scanned {
-        sources,
-        results: rest,
-        problems,
-        started,
+    let (sources, problems) = find_sources(&cfg);
+    let mut sink = ReportSink {
+        tally: Tally::new(cfg.zone.clone()),
+        clues: ClueTally::default(),
+        inputs: Vec::with_capacity(sources.len()),
+        filter: &cfg.filter,
+        before: 0,
     };
+    let mut run = scan(&cfg, sources, problems, &mut sink)?;
+    let ReportSink {
+        tally,
+        clues,
+        inputs,
+        ..
+    } = sink;
 
     let mut report = Report::build(&tally, &clues, &fail_on);
     report.inputs = inputs;
     report.filters = describe_filters(args, &cfg);
-    report.problems = scanned
+    report.problems = run
         .problems
         .iter()
-        .chain(scanned.results.iter().flat_map(|(_, r)| r.problems.iter()))
         .filter(|p| p.error)
         .map(|p| format!("{}: {}", p.name, p.what))
+        .chain(run.errors.iter().cloned())
         .collect();
 
-    let ctx = RenderCtx::new(&cfg, &scanned);
+    let ctx = run.render_ctx(&cfg, true);
     let mut out = Output::new(args.output.as_deref()).context("cannot create the output file")?;
     render::report::write(&mut out, args.format, &report, &ctx)?;
     out.finish().context("cannot write the report")?;
+    run.save_state()?;
     if cfg.stats {
-        say_stats(&scanned, tally.agg.total);
+        say_stats(&run, tally.agg.total);
     }
     Ok(if report.alert.is_some() {
         Status::Alert
     } else {
-        Status::of(tally.agg.total > 0, scanned.had_error())
+        Status::of(tally.agg.total > 0, run.had_error())
     })
+}
+
+/// The report's sink: the tally of events, the clues that pass the filters, and
+/// each input's figures for the scope.
+struct ReportSink<'a> {
+    tally: Tally,
+    clues: ClueTally,
+    inputs: Vec<InputRow>,
+    filter: &'a Filter,
+    /// Events tallied before the current source.
+    before: u64,
+}
+
+impl Sink for ReportSink<'_> {
+    fn needs(&self) -> Needs {
+        Needs {
+            lines: true,
+            text: true,
+            chunks: false,
+            clues: true,
+        }
+    }
+
+    fn event(&mut self, ev: Event<'_>, place: &Place<'_>) -> io::Result<Flow> {
+        // The sample of a body over several lines is taken whole from its chunk.
+        self.tally.add_at(ev, place);
+        Ok(Flow::Go)
+    }
+
+    fn end(&mut self, index: usize, _: &Source, end: SourceEnd) -> io::Result<Flow> {
+        self.inputs.push(InputRow {
+            source: index,
+            bytes: end.stats.bytes,
+            lines: end.stats.lines,
+            events: self.tally.agg.total - self.before,
+        });
+        self.before = self.tally.agg.total;
+        for c in &end.clues {
+            if clue_passes(self.filter, c) {
+                self.clues.add(c);
+            }
+        }
+        Ok(Flow::Go)
+    }
 }
 
 /// The filters in force, as a reader of the report needs them.

@@ -26,9 +26,12 @@ pub mod mapped {
         pub fn release_before(&self, _: usize) {}
     }
 }
+pub mod open;
 pub mod progress;
+pub mod state;
 
 use globset::{Glob, GlobMatcher};
+use std::collections::HashSet;
 use std::fs::{self, File};
 use std::io;
 use std::path::{Path, PathBuf};
@@ -39,6 +42,8 @@ pub struct Source {
     /// As shown in output: the path as given or found, or `<stdin>`.
     pub name: String,
     pub path: Option<PathBuf>,
+    /// With `--state`: what an earlier run read of it, skipped now.
+    pub resume: Option<state::Resume>,
 }
 
 impl Source {
@@ -46,6 +51,16 @@ impl Source {
         Source {
             name: "<stdin>".into(),
             path: None,
+            resume: None,
+        }
+    }
+
+    /// A file to read whole.
+    pub fn file(name: String, path: PathBuf) -> Source {
+        Source {
+            name,
+            path: Some(path),
+            resume: None,
         }
     }
 }
@@ -106,123 +121,162 @@ impl WalkOptions {
 }
 
 /// Expands the command line's paths into sources, in a deterministic order: paths
-/// as given, directories walked recursively with entries sorted by name.
+/// as given, directories walked recursively with entries sorted by name. Following
+/// symbolic links (`-L`), a directory or file reached again through another link is
+/// not read again (a fan-out of links would otherwise read one file thousands of
+/// times).
 pub fn expand(paths: &[String], opts: &WalkOptions) -> (Vec<Source>, Vec<Problem>) {
-    let mut sources = Vec::new();
-    let mut problems = Vec::new();
+    let mut w = Walk {
+        opts,
+        stack: Vec::new(),
+        dirs: HashSet::new(),
+        files: HashSet::new(),
+        sources: Vec::new(),
+        problems: Vec::new(),
+    };
     for p in paths {
         if p == "-" {
             // Stdin can be read once: `-` named again adds nothing (as in grep).
-            if !sources.contains(&Source::stdin()) {
-                sources.push(Source::stdin());
+            if !w.sources.contains(&Source::stdin()) {
+                w.sources.push(Source::stdin());
             }
             continue;
         }
         let path = PathBuf::from(p);
         match fs::metadata(&path) {
-            Err(e) => problems.push(Problem::error(p, describe(&e))),
-            Ok(md) if md.is_dir() => {
-                let mut seen = Vec::new();
-                walk(&path, opts, &mut seen, &mut sources, &mut problems);
-            }
+            Err(e) => w.problems.push(Problem::error(p, describe(&e))),
+            Ok(md) if md.is_dir() => w.dir(&path),
             // A file named on the command line is read whatever it is (a FIFO from
             // process substitution included), as grep does.
-            Ok(_) => sources.push(Source {
-                name: p.clone(),
-                path: Some(path),
-            }),
+            Ok(md) => w.file(p.clone(), path, Some(&md)),
         }
     }
-    (sources, problems)
+    (w.sources, w.problems)
 }
 
 #[cfg(unix)]
-fn dir_id(md: &fs::Metadata) -> (u64, u64) {
+fn file_id(md: &fs::Metadata) -> (u64, u64) {
     use std::os::unix::fs::MetadataExt;
     (md.dev(), md.ino())
 }
 
 #[cfg(not(unix))]
-fn dir_id(_: &fs::Metadata) -> (u64, u64) {
+fn file_id(_: &fs::Metadata) -> (u64, u64) {
     (0, 0)
 }
 
-fn walk(
-    dir: &Path,
-    opts: &WalkOptions,
-    seen: &mut Vec<(u64, u64)>,
-    sources: &mut Vec<Source>,
-    problems: &mut Vec<Problem>,
-) {
-    let name = dir.display().to_string();
-    if let Ok(md) = fs::metadata(dir) {
-        let id = dir_id(&md);
-        if seen.contains(&id) {
-            problems.push(Problem::notice(&name, "symbolic link loop, skipped"));
-            return;
+/// A walk over the command line's paths.
+struct Walk<'a> {
+    opts: &'a WalkOptions,
+    /// The directories being walked, for loops.
+    stack: Vec<(u64, u64)>,
+    /// With `-L`: directories and files already taken.
+    dirs: HashSet<(u64, u64)>,
+    files: HashSet<(u64, u64)>,
+    sources: Vec<Source>,
+    problems: Vec<Problem>,
+}
+
+impl Walk<'_> {
+    /// A file to read; with `-L`, once whatever the links to it (`md`: its
+    /// metadata, when already read).
+    fn file(&mut self, name: String, path: PathBuf, md: Option<&fs::Metadata>) {
+        if self.opts.follow {
+            let id = match md {
+                Some(m) => Some(file_id(m)),
+                None => fs::metadata(&path).ok().map(|m| file_id(&m)),
+            };
+            if id.is_some_and(|id| !self.files.insert(id)) {
+                return;
+            }
         }
-        seen.push(id);
+        self.sources.push(Source::file(name, path));
     }
-    let entries = match fs::read_dir(dir) {
-        Ok(rd) => rd,
-        Err(e) => {
-            problems.push(Problem::error(&name, describe(&e)));
-            return;
+
+    fn dir(&mut self, dir: &Path) {
+        let name = dir.display().to_string();
+        if let Ok(md) = fs::metadata(dir) {
+            let id = file_id(&md);
+            if self.stack.contains(&id) {
+                self.problems
+                    .push(Problem::notice(&name, "symbolic link loop, skipped"));
+                return;
+            }
+            if self.opts.follow && !self.dirs.insert(id) {
+                // Walked already, through another link.
+                return;
+            }
+            self.stack.push(id);
         }
-    };
-    // The type comes with the directory entry on most file systems: no `stat` per
-    // file (a directory of 2,560 files: 4 calls a file -> 1, docs/BENCHMARKS.md).
-    let mut list: Vec<_> = entries
-        .filter_map(Result::ok)
-        .map(|e| (e.path(), e.file_type().ok()))
-        .collect();
-    list.sort_by(|a, b| a.0.cmp(&b.0));
-    for (path, known) in list {
-        let shown = path.display().to_string();
-        let ft = match known.filter(|t| !t.is_symlink()) {
-            Some(t) => t,
-            None => match fs::symlink_metadata(&path) {
-                Ok(m) => m.file_type(),
-                Err(e) => {
-                    problems.push(Problem::error(&shown, describe(&e)));
+        let entries = match fs::read_dir(dir) {
+            Ok(rd) => rd,
+            Err(e) => {
+                self.problems.push(Problem::error(&name, describe(&e)));
+                return;
+            }
+        };
+        // The type comes with the directory entry on most file systems: no `stat`
+        // per file (a directory of 2,560 files: 4 calls a file -> 1,
+        // docs/BENCHMARKS.md).
+        let mut list: Vec<_> = entries
+            .filter_map(Result::ok)
+            .map(|e| (e.path(), e.file_type().ok()))
+            .collect();
+        list.sort_by(|a, b| a.0.cmp(&b.0));
+        for (path, known) in list {
+            let shown = path.display().to_string();
+            let ft = match known.filter(|t| !t.is_symlink()) {
+                Some(t) => t,
+                None => match fs::symlink_metadata(&path) {
+                    Ok(m) => m.file_type(),
+                    Err(e) => {
+                        self.problems.push(Problem::error(&shown, describe(&e)));
+                        continue;
+                    }
+                },
+            };
+            let kind = if ft.is_symlink() {
+                if !self.opts.follow {
                     continue;
                 }
-            },
-        };
-        let kind = if ft.is_symlink() {
-            if !opts.follow {
-                continue;
-            }
-            match fs::metadata(&path) {
-                Ok(m) => m.file_type(),
-                Err(e) => {
-                    problems.push(Problem::notice(
-                        &shown,
-                        format!("broken symbolic link ({})", describe(&e)),
-                    ));
-                    continue;
+                match fs::metadata(&path) {
+                    Ok(m) => m.file_type(),
+                    Err(e) => {
+                        self.problems.push(Problem::notice(
+                            &shown,
+                            format!("broken symbolic link ({})", describe(&e)),
+                        ));
+                        continue;
+                    }
                 }
+            } else {
+                ft
+            };
+            if kind.is_dir() {
+                self.dir(&path);
+            } else if kind.is_file() {
+                if self.opts.wants(&path) {
+                    self.file(shown, path, None);
+                }
+            } else if self.opts.wants(&path) {
+                self.problems.push(Problem::notice(
+                    &shown,
+                    "not a regular file (FIFO, socket or device), skipped",
+                ));
             }
-        } else {
-            ft
-        };
-        if kind.is_dir() {
-            walk(&path, opts, seen, sources, problems);
-        } else if kind.is_file() {
-            if opts.wants(&path) {
-                sources.push(Source {
-                    name: shown,
-                    path: Some(path),
-                });
-            }
-        } else if opts.wants(&path) {
-            problems.push(Problem::notice(
-                &shown,
-                "not a regular file (FIFO, socket or device), skipped",
-            ));
         }
+        self.stack.pop();
     }
-    seen.pop();
+}
+
+/// How much of a source's first chunk is looked at for NUL bytes.
+const HEAD: usize = 8 * 1024;
+
+/// Why a source whose first chunk is `head` is skipped as binary, if it is.
+pub fn binary_problem(head: &[u8]) -> Option<String> {
+    memchr::memchr(0, &head[..head.len().min(HEAD)])
+        .is_some()
+        .then(|| "binary file (NUL bytes), skipped; use --binary to scan it".to_string())
 }
 
 /// A short, lower-case description of an I/O error.
@@ -332,6 +386,41 @@ mod tests {
             probs,
             vec![Problem::error(&missing, "no such file or directory")]
         );
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_fan_out_of_links_reads_each_file_once() {
+        // Each level holds two links to the next: 2^12 paths to one file.
+        let d = tempfile::tempdir().unwrap();
+        let levels = 12;
+        for k in 0..=levels {
+            fs::create_dir(d.path().join(format!("l{k}"))).unwrap();
+        }
+        fs::write(d.path().join(format!("l{levels}/x.log")), "x\n").unwrap();
+        for k in 0..levels {
+            for name in ["a", "b"] {
+                std::os::unix::fs::symlink(
+                    d.path().join(format!("l{}", k + 1)),
+                    d.path().join(format!("l{k}/{name}")),
+                )
+                .unwrap();
+            }
+        }
+        let opts = WalkOptions {
+            glob: None,
+            follow: true,
+        };
+        let (src, _) = expand(&[d.path().join("l0").display().to_string()], &opts);
+        assert_eq!(src.len(), 1);
+        // Named twice, or through a link and by its own name: still once.
+        let file = d
+            .path()
+            .join(format!("l{levels}/x.log"))
+            .display()
+            .to_string();
+        let (src, _) = expand(&[file.clone(), file], &opts);
+        assert_eq!(src.len(), 1);
     }
 
     #[cfg(unix)]

@@ -9,6 +9,7 @@ use crate::event::{Api, Category};
 use std::sync::OnceLock;
 
 mod agree;
+pub mod diagnosis;
 pub use agree::{agrees, known_five, words, Word};
 
 const DATA: &str = include_str!("codes.tsv");

@@ -7,11 +7,45 @@ pub mod grep;
 pub mod report;
 pub mod summary;
 
-use crate::cmd::Scanned;
-use crate::config::Config;
 use crate::redact::redact;
 use crate::time::Zone;
+use clap::ValueEnum;
 use std::borrow::Cow;
+
+/// `summary` (and `codes`) output formats.
+#[derive(Debug, Clone, Copy, ValueEnum, PartialEq, Eq, Default)]
+pub enum SummaryFormat {
+    #[default]
+    Md,
+    Csv,
+    Json,
+}
+
+/// `grep` output formats.
+#[derive(Debug, Clone, Copy, ValueEnum, PartialEq, Eq, Default)]
+pub enum GrepFormat {
+    #[default]
+    Text,
+    Ndjson,
+    Csv,
+}
+
+/// `report` output formats.
+#[derive(Debug, Clone, Copy, ValueEnum, PartialEq, Eq, Default)]
+pub enum ReportFormat {
+    #[default]
+    Md,
+    Html,
+}
+
+/// When to colour.
+#[derive(Debug, Clone, Copy, ValueEnum, PartialEq, Eq, Default)]
+pub enum ColorChoice {
+    #[default]
+    Auto,
+    Always,
+    Never,
+}
 
 /// What renderers need to know about the run.
 #[derive(Debug, Clone)]
@@ -27,19 +61,6 @@ pub struct RenderCtx {
 }
 
 impl RenderCtx {
-    pub fn new<S>(cfg: &Config, s: &Scanned<S>) -> RenderCtx {
-        let t = s.totals();
-        RenderCtx {
-            zone: cfg.zone.clone(),
-            redact: cfg.redact,
-            names: s.sources.iter().map(|x| x.name.clone()).collect(),
-            bytes: t.bytes,
-            lines: t.lines,
-            lines_counted: cfg.scan.opts.count_lines || cfg.stats,
-            partial: t.partial,
-        }
-    }
-
     /// Log text with secrets masked (unless `--no-redact`).
     pub fn text<'a>(&self, s: &'a str) -> Cow<'a, str> {
         if self.redact {

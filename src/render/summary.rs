@@ -4,9 +4,9 @@
 //! (bucket, code).
 
 use super::escape::{csv_cell, md_cell};
+use super::SummaryFormat;
 use super::{human_bytes, thousands, RenderCtx};
 use crate::aggregate::{Aggregate, CodeStats};
-use crate::cli::SummaryFormat;
 use crate::kb;
 use crate::time::Bucket;
 use serde::Serialize;

@@ -1,6 +1,7 @@
 //! The merge, in input order, of scanned chunks: line numbers, times carried down
 //! from the last stamp above, and echoes of the response just counted.
 
+use super::sink::Flow;
 use super::{clues, ChunkScan};
 use crate::event::Event;
 use crate::extract::RetryMark;
@@ -21,6 +22,8 @@ pub struct Merger {
     prev_at_end: bool,
     /// Events dropped as echoes.
     pub echoes: u64,
+    /// Lines before the source's first byte read ([`Merger::skip_lines`]).
+    skipped: u64,
     /// Clues merged so far, located.
     pub clues: Vec<clues::Clue>,
 }
@@ -36,11 +39,37 @@ impl Merger {
 
     /// Newlines merged so far (when lines are counted).
     pub fn lines(&self) -> u64 {
+        self.line_base - self.skipped
+    }
+
+    /// The number of the next chunk's first line, less one.
+    pub fn line_before_next(&self) -> u64 {
         self.line_base
     }
 
+    /// The source starts after `lines` lines not read now: line numbers go on
+    /// from there.
+    pub fn skip_lines(&mut self, lines: u64) {
+        self.line_base += lines;
+        self.skipped += lines;
+    }
+
     /// Merges the next chunk, calling `emit` for every event in order.
-    pub fn merge(&mut self, mut chunk: ChunkScan, emit: &mut dyn FnMut(Event<'_>)) {
+    pub fn merge(&mut self, chunk: ChunkScan, emit: &mut dyn FnMut(Event<'_>)) {
+        self.merge_with(chunk, &mut |ev, _| {
+            emit(ev);
+            Flow::Go
+        });
+    }
+
+    /// Merges the next chunk, calling `emit` for every event in order with the
+    /// offset of its code in the chunk, until `emit` says to stop (then the rest
+    /// of the chunk is dropped: the source is not merged further).
+    pub fn merge_with(
+        &mut self,
+        mut chunk: ChunkScan,
+        emit: &mut dyn FnMut(Event<'_>, usize) -> Flow,
+    ) -> Flow {
         let base = self.count_lines.then_some(self.line_base);
         let found = std::mem::take(&mut chunk.clues);
         clues::locate(&mut self.clues, found, self.source, base, self.last_ts);
@@ -76,21 +105,28 @@ impl Merger {
                 continue;
             }
             last = Some((code, message));
-            emit(Event {
-                source: self.source,
-                line: if self.count_lines {
-                    self.line_base + ev.line_in_chunk + 1
-                } else {
-                    0
+            let at = ev.at;
+            let flow = emit(
+                Event {
+                    source: self.source,
+                    line: if self.count_lines {
+                        self.line_base + ev.line_in_chunk + 1
+                    } else {
+                        0
+                    },
+                    time,
+                    code: code.into(),
+                    message: message.into(),
+                    shape: ev.shape,
+                    partial: ev.partial,
+                    text: ev.text,
+                    span: ev.span,
                 },
-                time,
-                code: code.into(),
-                message: message.into(),
-                shape: ev.shape,
-                partial: ev.partial,
-                text: ev.text,
-                span: ev.span,
-            });
+                at,
+            );
+            if flow != Flow::Go {
+                return flow;
+            }
         }
         if let Some((code, message)) = last {
             // The buffers are reused: no allocation per chunk.
@@ -109,5 +145,6 @@ impl Merger {
             self.prev_at_end = chunk.ends_with_event;
         }
         self.line_base += chunk.newlines;
+        Flow::Go
     }
 }

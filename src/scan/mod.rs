@@ -10,10 +10,11 @@
 
 mod check;
 pub mod clues;
-pub mod drive;
 mod memo;
 mod merge;
 pub mod prefilter;
+pub mod schedule;
+pub mod sink;
 
 use crate::event::Shape;
 use crate::extract::{self, line_bounds, Found, RetryMark};
@@ -58,6 +59,8 @@ pub struct RawEvent {
     pub gave_up: RetryMark,
     /// Newlines before the code, within the chunk.
     pub line_in_chunk: u64,
+    /// Offset of the code in the chunk.
+    pub at: usize,
     pub own_ts: Option<i64>,
     pub gap: Gap,
     /// Another item of the same body as the event before it.
@@ -288,6 +291,7 @@ fn push_event(
         caused_by: f.caused_by,
         gave_up: f.gave_up,
         line_in_chunk,
+        at,
         own_ts: r.own_ts,
         gap: r.gap,
         same_record: k > 0,

@@ -1,0 +1,436 @@
+//! Opening a source, and handing out its bytes. A regular file (named, or stdin
+//! redirected from one) is read by offset: mapped when larger than a chunk, else
+//! by `pread`, so its chunks can be read and scanned in parallel. Anything else (a
+//! pipe, a FIFO or process substitution, a device, a compressed file) is a stream,
+//! read in order by a thread of its own into chunks of whole records.
+//!
+//! Nothing here scans: the scan asks for chunks ([`FileInput::read`],
+//! [`StreamInput::next`]) and never opens a file.
+
+use super::chunk::{self, StreamChunker};
+use super::decompress::{self, Format};
+use super::mapped::Mapped;
+use super::progress::Progress;
+use super::{describe, open_file, widen_pipe, Source};
+use std::fs::File;
+use std::io::{self, Read, Seek};
+use std::ops::Range;
+use std::sync::mpsc::{self, Receiver, Sender, SyncSender, TryRecvError};
+use std::sync::Arc;
+
+/// How sources are read.
+#[derive(Clone, Debug)]
+pub struct ReadOptions {
+    /// Nominal chunk size in bytes (streams, and files read by `pread`).
+    pub chunk_size: usize,
+    /// Nominal chunk size of a mapped file: it holds no buffer, so it can be larger,
+    /// and fewer chunks mean fewer hand-offs between threads (each a possible
+    /// wake-up: about 1,600 context switches on a 1 GiB night with 1 MiB chunks,
+    /// 550 with 4 MiB, and 4% faster; docs/BENCHMARKS.md).
+    pub map_chunk_size: usize,
+    /// Longest record (line, or body over lines) kept whole.
+    pub max_record: usize,
+    /// Chunks a stream's reader may have read ahead of the scan.
+    pub stream_ahead: usize,
+    pub progress: Progress,
+}
+
+impl Default for ReadOptions {
+    fn default() -> ReadOptions {
+        ReadOptions {
+            chunk_size: 1 << 20,
+            map_chunk_size: 4 << 20,
+            max_record: 1 << 30,
+            stream_ahead: 4,
+            progress: Progress::off(),
+        }
+    }
+}
+
+/// An opened source.
+pub enum Opened {
+    File(Arc<FileInput>),
+    Stream(StreamInput),
+}
+
+/// Opens a source; the error says why it cannot be read.
+pub fn open(src: &Source, opts: &ReadOptions) -> Result<Opened, String> {
+    match &src.path {
+        None => match stdin_file() {
+            // Redirected from a file (`okxscan < bot.log`), not yet read: read by
+            // offset like a named file, then left at its end, where reading it
+            // would have left it.
+            Some((file, len)) => open_regular(file, len, true, opts),
+            None => {
+                let stdin = io::stdin();
+                widen_pipe(&stdin);
+                StreamInput::start(stdin, None, opts)
+            }
+        },
+        Some(path) => {
+            let (file, md) = open_file(path).map_err(|e| describe(&e))?;
+            if let (Some(resume), true) = (&src.resume, md.is_file()) {
+                return open_resumed(file, resume, opts);
+            }
+            if md.is_file() {
+                open_regular(file, md.len(), false, opts)
+            } else {
+                // A FIFO, process substitution or device named on the command
+                // line: it cannot be read by offset.
+                widen_pipe(&file);
+                StreamInput::start(file, None, opts)
+            }
+        }
+    }
+}
+
+fn open_regular(
+    file: File,
+    len: u64,
+    seek_end: bool,
+    opts: &ReadOptions,
+) -> Result<Opened, String> {
+    let head = chunk::read_full(&file, 0, 6).map_err(|e| describe(&e))?;
+    if let Some(format) = decompress::sniff(&head) {
+        let counted = CountingReader {
+            inner: file,
+            progress: opts.progress.clone(),
+        };
+        return StreamInput::start(counted, Some(format), opts);
+    }
+    // A file of more than one chunk is read through a map, without a copy (11%
+    // faster on a 1 GiB night, docs/BENCHMARKS.md); others, and any that cannot be
+    // mapped, by `pread`.
+    let map = (len > opts.chunk_size as u64)
+        .then(|| Mapped::new(&file, len))
+        .flatten();
+    let size = match map {
+        Some(_) => opts.map_chunk_size,
+        None => opts.chunk_size,
+    };
+    Ok(Opened::File(Arc::new(FileInput {
+        file,
+        len,
+        map,
+        ranges: chunk::ranges(len, size),
+        max_record: opts.max_record,
+        seek_end,
+    })))
+}
+
+/// A file an earlier run read part of (`--state`): its new bytes, up to the end of
+/// its last complete line when it is plain, or what its decompressed content holds
+/// past what was read.
+fn open_resumed(
+    mut file: File,
+    resume: &super::state::Resume,
+    opts: &ReadOptions,
+) -> Result<Opened, String> {
+    match resume.end {
+        Some(end) if resume.offset == 0 => open_regular(file, end, false, opts),
+        Some(end) => {
+            file.seek(io::SeekFrom::Start(resume.offset))
+                .map_err(|e| describe(&e))?;
+            let new = CountingReader {
+                inner: file.take(end - resume.offset),
+                progress: opts.progress.clone(),
+            };
+            StreamInput::start_plain(new, opts)
+        }
+        None => {
+            let head = chunk::read_full(&file, 0, 6).map_err(|e| describe(&e))?;
+            let format = decompress::sniff(&head).ok_or("changed since it was looked at")?;
+            let counted = CountingReader {
+                inner: file,
+                progress: opts.progress.clone(),
+            };
+            let decoded = decompress::decoder(counted, format).map_err(|e| describe(&e))?;
+            let rest = SkipFirst {
+                inner: decoded,
+                left: resume.offset,
+            };
+            StreamInput::start_plain(rest, opts).map(|o| match o {
+                Opened::Stream(mut s) => {
+                    s.compressed = Some(format);
+                    Opened::Stream(s)
+                }
+                other => other,
+            })
+        }
+    }
+}
+
+/// A reader that drops its first `left` bytes.
+struct SkipFirst<R> {
+    inner: R,
+    left: u64,
+}
+
+impl<R: Read> Read for SkipFirst<R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        while self.left > 0 {
+            let want = buf.len().min(self.left.min(usize::MAX as u64) as usize);
+            let n = self.inner.read(&mut buf[..want])?;
+            if n == 0 {
+                return Ok(0);
+            }
+            self.left -= n as u64;
+        }
+        self.inner.read(buf)
+    }
+}
+
+/// Standard input, when it is a regular file read from its start (not a pipe, a
+/// terminal, or a file the shell has already read from), with its length.
+#[cfg(unix)]
+fn stdin_file() -> Option<(File, u64)> {
+    use std::os::fd::AsFd;
+    let mut file = File::from(io::stdin().as_fd().try_clone_to_owned().ok()?);
+    let md = file.metadata().ok()?;
+    (md.is_file() && file.stream_position().ok()? == 0).then_some((file, md.len()))
+}
+
+#[cfg(not(unix))]
+fn stdin_file() -> Option<(File, u64)> {
+    None
+}
+
+/// A regular file read by offset, its chunks in any order and on any thread.
+pub struct FileInput {
+    file: File,
+    len: u64,
+    map: Option<Mapped>,
+    ranges: Vec<(u64, u64)>,
+    max_record: usize,
+    /// Stdin redirected from this file: leave it at its end when done.
+    seek_end: bool,
+}
+
+/// A chunk's bytes: in a buffer, or in place in a mapped file.
+pub enum Bytes {
+    Owned(Vec<u8>, Range<usize>),
+    Mapped(Arc<FileInput>, Range<usize>),
+}
+
+impl Bytes {
+    pub fn get(&self) -> &[u8] {
+        match self {
+            Bytes::Owned(buf, r) => &buf[r.clone()],
+            Bytes::Mapped(f, r) => f.map.as_ref().map_or(&[][..], |m| &m.bytes()[r.clone()]),
+        }
+    }
+
+    /// The buffer, to be reused.
+    pub fn into_buffer(self) -> Option<Vec<u8>> {
+        match self {
+            Bytes::Owned(buf, _) => Some(buf),
+            Bytes::Mapped(..) => None,
+        }
+    }
+}
+
+impl FileInput {
+    /// The nominal ranges of the file's chunks: each chunk is the whole records that
+    /// start in its range.
+    pub fn ranges(&self) -> &[(u64, u64)] {
+        &self.ranges
+    }
+
+    pub fn is_mapped(&self) -> bool {
+        self.map.is_some()
+    }
+
+    /// The whole records that start in `range`, in place when mapped, else read
+    /// into `buf`.
+    pub fn read(self: &Arc<Self>, (a, b): (u64, u64), mut buf: Vec<u8>) -> io::Result<Bytes> {
+        if let Some(map) = &self.map {
+            let r = chunk::map_range(map.bytes(), a, b, self.max_record)?;
+            if map.shrank() {
+                return Err(self.shrank());
+            }
+            return Ok(Bytes::Mapped(Arc::clone(self), r));
+        }
+        let r = chunk::read_range(&self.file, a, b, self.len, self.max_record, &mut buf)?;
+        Ok(Bytes::Owned(buf, r))
+    }
+
+    /// After a mapped chunk was scanned: did the file shrink under the map (the
+    /// bytes past its new end read as zeros)?
+    pub fn check(&self) -> io::Result<()> {
+        match &self.map {
+            Some(map) if map.shrank() => Err(self.shrank()),
+            _ => Ok(()),
+        }
+    }
+
+    fn shrank(&self) -> io::Error {
+        io::Error::other(format!(
+            "file shrank while being read (had {} bytes); events before the cut were counted",
+            self.len
+        ))
+    }
+
+    /// Every chunk up to `offset` is done with: a map hands those pages back.
+    pub fn release_before(&self, offset: u64) {
+        if let Some(map) = &self.map {
+            map.release_before(offset as usize);
+        }
+    }
+
+    /// The source is done: stdin redirected from this file is left at its end.
+    pub fn finish(&self) {
+        if self.seek_end {
+            let _ = (&self.file).seek(io::SeekFrom::Start(self.len));
+        }
+    }
+}
+
+/// What a stream's reader hands over.
+pub enum Piece {
+    Chunk(Vec<u8>),
+    /// The stream ended with this problem (after the chunks before it).
+    Failed(String),
+}
+
+/// A stream read (and decompressed) by a thread of its own, in chunks of whole
+/// records, at most [`ReadOptions::stream_ahead`] ahead of the scan.
+pub struct StreamInput {
+    rx: Receiver<Piece>,
+    back: Sender<Vec<u8>>,
+    pub compressed: Option<Format>,
+    done: bool,
+}
+
+/// What [`StreamInput::next`] gives.
+pub enum Next {
+    Piece(Piece),
+    /// Nothing read yet (only when not asked to wait).
+    NotYet,
+    End,
+}
+
+impl StreamInput {
+    /// A stream of plain text, whatever its first bytes look like.
+    fn start_plain<R: Read + Send + 'static>(
+        reader: R,
+        opts: &ReadOptions,
+    ) -> Result<Opened, String> {
+        Self::spawn(Box::new(reader), None, opts)
+    }
+
+    fn start<R: Read + Send + 'static>(
+        reader: R,
+        format: Option<Format>,
+        opts: &ReadOptions,
+    ) -> Result<Opened, String> {
+        let (reader, format) = match format {
+            Some(f) => (
+                decompress::decoder(reader, f).map_err(|e| describe(&e))?,
+                Some(f),
+            ),
+            None => decompress::open_stream(reader).map_err(|e| describe(&e))?,
+        };
+        Self::spawn(reader, format, opts)
+    }
+
+    fn spawn(
+        reader: Box<dyn Read + Send>,
+        format: Option<Format>,
+        opts: &ReadOptions,
+    ) -> Result<Opened, String> {
+        let (tx, rx) = mpsc::sync_channel(opts.stream_ahead.max(1));
+        let (back, back_rx) = mpsc::channel();
+        let (size, max, keep) = (opts.chunk_size, opts.max_record, opts.stream_ahead);
+        // Detached: a sink that stops early drops the receiver, and the reader ends
+        // at its next chunk (a pipe that never ends would keep a scoped thread).
+        std::thread::spawn(move || read_stream(reader, format, size, max, keep, tx, back_rx));
+        Ok(Opened::Stream(StreamInput {
+            rx,
+            back,
+            compressed: format,
+            done: false,
+        }))
+    }
+
+    /// The next piece; waits for it when `wait`.
+    pub fn next(&mut self, wait: bool) -> Next {
+        if self.done {
+            return Next::End;
+        }
+        let got = if wait {
+            self.rx.recv().map_err(|_| TryRecvError::Disconnected)
+        } else {
+            self.rx.try_recv()
+        };
+        match got {
+            Ok(p) => {
+                self.done = matches!(p, Piece::Failed(_));
+                Next::Piece(p)
+            }
+            Err(TryRecvError::Empty) => Next::NotYet,
+            Err(TryRecvError::Disconnected) => {
+                self.done = true;
+                Next::End
+            }
+        }
+    }
+
+    /// Where a chunk's buffer goes back to the reader, to be filled again.
+    pub fn recycler(&self) -> Sender<Vec<u8>> {
+        self.back.clone()
+    }
+}
+
+fn read_stream(
+    reader: Box<dyn Read + Send>,
+    format: Option<Format>,
+    size: usize,
+    max: usize,
+    keep: usize,
+    tx: SyncSender<Piece>,
+    back: Receiver<Vec<u8>>,
+) {
+    let mut chunker = StreamChunker::new(reader, size, max);
+    loop {
+        while let Ok(buf) = back.try_recv() {
+            chunker.recycle(buf, keep);
+        }
+        let piece = match chunker.next_chunk() {
+            Ok(Some(c)) => Piece::Chunk(c),
+            Ok(None) => break,
+            Err(e) => Piece::Failed(match format {
+                Some(f) => format!(
+                    "{} data is corrupt or truncated after {} bytes of output ({}); events before it were counted",
+                    f.name(),
+                    chunker.offset,
+                    describe(&e)
+                ),
+                None => format!("read failed after {} bytes ({})", chunker.offset, describe(&e)),
+            }),
+        };
+        let last = matches!(piece, Piece::Failed(_));
+        if tx.send(piece).is_err() || last {
+            return;
+        }
+    }
+    if chunker.oversized {
+        let _ = tx.send(Piece::Failed(format!(
+            "a line longer than {} MiB was cut into pieces; an error body across a cut may be missed",
+            max >> 20
+        )));
+    }
+}
+
+/// Reports compressed bytes read to the progress bar.
+struct CountingReader<R> {
+    inner: R,
+    progress: Progress,
+}
+
+impl<R: Read> Read for CountingReader<R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        self.progress.add(n as u64);
+        Ok(n)
+    }
+}
