@@ -202,10 +202,12 @@ fn other_keys_value(before: &[u8]) -> bool {
         .rev()
         .take_while(|c| c.is_ascii_alphanumeric() || **c == b'_')
         .count();
-    let key = t[t.len() - k..].to_ascii_lowercase();
+    let key = &t[t.len() - k..];
     // Keys the extractors read as a code's: `code`, `sCode`, `errCode`,
     // `error_code`; not `retCode` (Bybit) or `statusCode`.
-    let codes = key == b"code" || key.ends_with(b"scode") || key.starts_with(b"err");
+    let codes = key.eq_ignore_ascii_case(b"code")
+        || key.len() >= 5 && key[key.len() - 5..].eq_ignore_ascii_case(b"scode")
+        || key.len() >= 3 && key[..3].eq_ignore_ascii_case(b"err");
     !codes
 }
 
