@@ -37,19 +37,16 @@ fn known_code_at(data: &[u8], hit: usize) -> bool {
     let n = data[hit..hit + 5]
         .iter()
         .fold(0u32, |n, d| n * 10 + u32::from(d - b'0'));
-    // The bitmap first: most numbers are no known code and stop there.
-    let known = crate::kb::known_five(n);
-    let code = std::str::from_utf8(&data[hit..hit + 5]).unwrap_or_default();
-    if !known && !crate::kb::in_okx_range(code) {
-        return false;
-    }
     if !extract::evidence::code_at(data, hit) || under_code_key(data, hit) {
         return false;
     }
-    known || {
-        let (ls, le) = extract::line_bounds(data, hit);
-        let le = le.min(ls + NEAR);
-        extract::context::LineContext::new(&data[ls..le]).okx()
+    crate::kb::known_five(n) || {
+        let code = std::str::from_utf8(&data[hit..hit + 5]).unwrap_or_default();
+        crate::kb::in_okx_range(code) && {
+            let (ls, le) = extract::line_bounds(data, hit);
+            let le = le.min(ls + NEAR);
+            extract::context::LineContext::new(&data[ls..le]).okx()
+        }
     }
 }
 
