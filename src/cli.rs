@@ -13,7 +13,7 @@ use std::path::PathBuf;
 /// With no subcommand, `okxscan [PATH]...` runs `summary`. PATH is a file, a
 /// directory (walked recursively) or `-` for stdin; compressed files (gzip, zstd,
 /// bzip2, xz) are read as they are. Exit status: 0 events found, 1 none, 2 an error
-/// occurred (3: `report --fail-on` matched).
+/// occurred, 3 `--fail-on` matched.
 #[derive(Debug, Parser)]
 #[command(
     name = "okxscan",
@@ -40,6 +40,13 @@ pub enum Command {
     Explain(ExplainArgs),
     /// List the knowledge base of error codes.
     Codes(CodesArgs),
+    /// Merge `summary --format json` files (one per host) into the summary of all their logs.
+    ///
+    /// Prints what one `okxscan summary` over all the hosts' logs, in the order of the
+    /// files, would print, from the JSON summaries each host wrote (made with the same
+    /// `--by` and filters). Exit status: 0 events found, 1 none, 2 a file that cannot be
+    /// merged (unreadable, of another version, or made with another `--by`).
+    Merge(MergeArgs),
 }
 
 /// Options shared by every command that reads logs.
@@ -53,14 +60,21 @@ pub struct ScanArgs {
     #[arg(short = 'j', long, value_name = "N")]
     pub threads: Option<usize>,
 
-    /// Zone of timestamps written without one, and of displayed times and buckets:
-    /// an IANA name (Asia/Shanghai), an offset (+08:00) or UTC [default: $TZ, else local]
+    /// Zone of everything shown (times, buckets) and of times you type (--since,
+    /// --until): an IANA name (Asia/Shanghai), an offset (+08:00) or UTC
+    /// [default: $TZ, else local]
     #[arg(long, value_name = "ZONE")]
     pub tz: Option<String>,
 
-    /// Only scan files in directories whose name matches this glob (e.g. '*.log*')
+    /// Zone the logs' timestamps written without one are read in (same forms as
+    /// --tz) [default: $TZ, else local; not --tz]
+    #[arg(long, value_name = "ZONE")]
+    pub log_tz: Option<String>,
+
+    /// Only scan files in directories whose name matches a glob (path, when the
+    /// glob holds a `/`); repeat it for several, `!` excludes: -g '*.log*' -g '!*.json'
     #[arg(short = 'g', long, value_name = "GLOB")]
-    pub glob: Option<String>,
+    pub glob: Vec<String>,
 
     /// Follow symbolic links inside directories
     #[arg(short = 'L', long)]
@@ -145,16 +159,26 @@ pub struct SummaryArgs {
     #[arg(long, value_enum, default_value_t = Bucket::None)]
     pub by: Bucket,
 
-    /// Output format
-    #[arg(long, value_enum, default_value_t = SummaryFormat::Md)]
-    pub format: SummaryFormat,
+    /// Output format [default: a text table fitted to the terminal when stdout is
+    /// one, else md]
+    #[arg(long, value_enum)]
+    pub format: Option<SummaryFormat>,
 
-    /// Write to FILE instead of stdout
+    /// Write to FILE (atomically) instead of stdout
     #[arg(short, long, value_name = "FILE")]
     pub output: Option<PathBuf>,
+
+    /// Exit with status 3 when events of these categories or codes are counted
+    /// (auth,clock or 50102 or 51*), saying on stderr which and how many
+    #[arg(long, value_delimiter = ',', value_name = "CATEGORY|CODE")]
+    pub fail_on: Vec<String>,
 }
 
 #[derive(Debug, Args, Clone, Default)]
+#[command(mut_arg("quiet", |a| a.help(
+    "Quiet, as in grep: print nothing on stdout, stop at the first match and exit 0 \
+     (1: none, 2: an error). Errors are still printed (-s hides file errors)"
+)))]
 pub struct GrepArgs {
     #[command(flatten)]
     pub scan: ScanArgs,
@@ -212,6 +236,21 @@ pub struct GrepArgs {
     /// Never show line numbers
     #[arg(short = 'N', long = "no-line-number", overrides_with = "line_number")]
     pub no_line_number: bool,
+
+    /// Say nothing of files that cannot be read or found (the exit status still
+    /// tells: 2)
+    #[arg(short = 's', long = "no-messages")]
+    pub no_messages: bool,
+
+    /// Write to FILE (atomically: a temporary file renamed into place) instead of stdout
+    #[arg(long, value_name = "FILE", conflicts_with = "quiet")]
+    pub output: Option<PathBuf>,
+
+    /// Exit with status 3 when matching events of these categories or codes are
+    /// printed (auth,clock or 50102 or 51*), saying on stderr which and how many;
+    /// with -q, stop at the first such event
+    #[arg(long, value_delimiter = ',', value_name = "CATEGORY|CODE")]
+    pub fail_on: Vec<String>,
 }
 
 #[derive(Debug, Args, Clone, Default)]
@@ -230,7 +269,7 @@ pub struct ReportArgs {
     pub output: Option<PathBuf>,
 
     /// Exit with status 3 when events of these categories or codes are present
-    /// (auth,clock or 50102 or 51*). The alert wins over every other status: 3 even
+    /// (auth,clock or 50102 or 51*), saying on stderr which and how many. The alert wins over every other status: 3 even
     /// when an input could not be read (that error is still printed on stderr and
     /// listed in the report's scope); otherwise 0 found, 1 none, 2 an input error
     #[arg(long, value_delimiter = ',', value_name = "CATEGORY|CODE")]
@@ -242,6 +281,21 @@ pub struct ExplainArgs {
     /// Codes to explain (51008, 51008_1000, 30008, ...)
     #[arg(required = true, value_name = "CODE")]
     pub codes: Vec<String>,
+}
+
+#[derive(Debug, Args, Clone)]
+pub struct MergeArgs {
+    /// JSON summaries (`-` for stdin), in the order one run would read their logs
+    #[arg(required = true, value_name = "FILE")]
+    pub files: Vec<PathBuf>,
+
+    /// Output format
+    #[arg(long, value_enum, default_value_t = SummaryFormat::Md)]
+    pub format: SummaryFormat,
+
+    /// Zone of displayed times and buckets [default: the zone the summaries were made in]
+    #[arg(long, value_name = "ZONE")]
+    pub tz: Option<String>,
 }
 
 #[derive(Debug, Args, Clone)]

@@ -42,13 +42,20 @@ fn max_threads() -> usize {
 pub struct Config {
     pub paths: Vec<String>,
     pub walk: WalkOptions,
+    /// The display zone (`--tz`): times and buckets shown, and times typed
+    /// (`--since`, `--until`, `--now`) without a zone.
     pub zone: Zone,
+    /// The log zone (`--log-tz`): the logs' stamps written without a zone.
+    pub log_zone: Zone,
     /// "Now" for relative times, in epoch milliseconds.
     pub now_ms: i64,
     pub filter: Filter,
     /// How the scan reads and cuts its inputs.
     pub scan: Settings,
     pub quiet: bool,
+    /// Say problems with inputs on stderr (`grep -s` turns this off; the exit
+    /// status still tells).
+    pub messages: bool,
     pub force_progress: bool,
     pub stats: bool,
     pub redact: bool,
@@ -58,10 +65,14 @@ pub struct Config {
 
 impl Config {
     pub fn new(scan: &ScanArgs, filter: &FilterArgs) -> Result<Config, ConfigError> {
-        let zone = match &scan.tz {
-            Some(z) => Zone::parse(z)?,
-            None => Zone::from_env(),
+        // Two zones, each from its own option: one `--tz` for both read UTC logs
+        // in Shanghai and split each storm in two bursts eight hours apart.
+        let zone_of = |opt: &Option<String>| match opt {
+            Some(z) => Zone::parse(z),
+            None => Ok(Zone::from_env()),
         };
+        let zone = zone_of(&scan.tz)?;
+        let log_zone = zone_of(&scan.log_tz)?;
         let now_ms = match &scan.now {
             Some(n) => parse_user_time(n, &zone, 0).ok_or_else(|| ConfigError::Time {
                 what: "--now",
@@ -107,15 +118,15 @@ impl Config {
             }
             let cap = max_threads();
             if n > cap && !scan.quiet {
-                eprintln!("okxscan: -j {n} is more threads than can help here; using {cap}");
+                crate::diag!("okxscan: -j {n} is more threads than can help here; using {cap}");
             }
             // Fails only if a pool was built already (tests calling twice): harmless.
             let _ = rayon::ThreadPoolBuilder::new()
                 .num_threads(n.min(cap))
                 .build_global();
         }
-        let walk = WalkOptions::with_glob(scan.glob.as_deref(), scan.follow)?;
-        let mut settings = Settings::new(zone.clone());
+        let walk = WalkOptions::with_globs(&scan.glob, scan.follow)?;
+        let mut settings = Settings::new(log_zone.clone());
         if let Some(c) = scan.chunk_size {
             settings.read.chunk_size = c.max(1);
             settings.read.map_chunk_size = settings.read.chunk_size;
@@ -129,7 +140,7 @@ impl Config {
         settings.binary = scan.binary;
         if scan.no_redact {
             // Said even with --quiet: the output is no longer safe to share.
-            eprintln!("okxscan: warning: --no-redact: secrets in log lines will be printed");
+            crate::diag!("okxscan: warning: --no-redact: secrets in log lines will be printed");
         }
         let paths = if scan.paths.is_empty() {
             if std::io::stdin().is_terminal() {
@@ -144,10 +155,12 @@ impl Config {
             paths,
             walk,
             zone,
+            log_zone,
             now_ms,
             filter,
             scan: settings,
             quiet: scan.quiet,
+            messages: true,
             force_progress: scan.progress,
             stats: scan.stats,
             redact: !scan.no_redact,
@@ -163,14 +176,60 @@ impl Config {
     /// Whether stdout gets colour: `--color always|never`, or on a terminal unless
     /// `NO_COLOR` is set or `TERM` is `dumb`.
     pub fn color(choice: ColorChoice) -> bool {
-        match choice {
-            ColorChoice::Always => true,
-            ColorChoice::Never => false,
-            ColorChoice::Auto => {
-                std::io::stdout().is_terminal()
-                    && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
-                    && std::env::var_os("TERM").is_none_or(|t| t != "dumb")
-            }
+        color_for(
+            choice,
+            std::io::stdout().is_terminal(),
+            std::env::var_os("NO_COLOR").as_deref(),
+            std::env::var_os("TERM").as_deref(),
+        )
+    }
+}
+
+/// [`Config::color`] from what it looks at: a set, non-empty `NO_COLOR`
+/// (no-color.org) or `TERM=dumb` turns automatic colour off; `--color always`
+/// still wins.
+fn color_for(
+    choice: ColorChoice,
+    tty: bool,
+    no_color: Option<&std::ffi::OsStr>,
+    term: Option<&std::ffi::OsStr>,
+) -> bool {
+    match choice {
+        ColorChoice::Always => true,
+        ColorChoice::Never => false,
+        ColorChoice::Auto => {
+            tty && no_color.is_none_or(|v| v.is_empty()) && term.is_none_or(|t| t != "dumb")
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::ffi::OsStr;
+
+    #[test]
+    fn colour_honours_no_color_and_dumb_terminals() {
+        let auto = |tty, nc: Option<&str>, term: Option<&str>| {
+            color_for(
+                ColorChoice::Auto,
+                tty,
+                nc.map(OsStr::new),
+                term.map(OsStr::new),
+            )
+        };
+        assert!(auto(true, None, Some("xterm-256color")));
+        assert!(auto(true, None, None));
+        assert!(!auto(false, None, Some("xterm")), "not a terminal");
+        assert!(!auto(true, Some("1"), Some("xterm")), "NO_COLOR=1");
+        assert!(
+            auto(true, Some(""), Some("xterm")),
+            "an empty NO_COLOR is unset"
+        );
+        assert!(!auto(true, None, Some("dumb")), "TERM=dumb");
+        let always = color_for(ColorChoice::Always, false, Some(OsStr::new("1")), None);
+        assert!(always, "--color always wins");
+        let never = color_for(ColorChoice::Never, true, None, Some(OsStr::new("xterm")));
+        assert!(!never);
     }
 }

@@ -1,5 +1,6 @@
 //! The event: one OKX error response found in a log, and the small vocabularies
-//! (shape, API family, category) that describe it. Everything downstream of the
+//! (shape, API family, category) that describe it; beside it the clue, a line that
+//! is no error but explains one. Everything downstream of the
 //! extractor speaks in these types.
 
 use serde::Serialize;
@@ -32,6 +33,22 @@ pub struct Event<'a> {
 }
 
 impl Event<'_> {
+    /// A v5 event of `code` at `time` with `message`, for tests.
+    #[cfg(test)]
+    pub fn example(code: &str, time: i64, message: &str) -> Event<'static> {
+        Event {
+            source: 0,
+            line: 0,
+            time: Some(time),
+            code: code.to_string().into(),
+            message: message.to_string().into(),
+            shape: Shape::V5,
+            partial: false,
+            text: None,
+            span: None,
+        }
+    }
+
     /// The same event, owning its text.
     pub fn into_owned(self) -> Event<'static> {
         Event {
@@ -44,6 +61,46 @@ impl Event<'_> {
             partial: self.partial,
             text: self.text,
             span: self.span,
+        }
+    }
+}
+
+/// What a clue says.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum ClueKind {
+    /// `OK-ACCESS-PASSPHRASE` is `nan`, `None`, `null` or empty.
+    MissingPassphrase,
+    /// `OK-ACCESS-KEY` is `nan`, `None`, `null` or empty.
+    MissingKey,
+    /// `OK-ACCESS-SIGN` is `nan`, `None`, `null` or empty.
+    EmptySign,
+    /// An `OK-ACCESS-TIMESTAMP` value, read as epoch milliseconds.
+    Timestamp { request_ms: i64 },
+}
+
+/// One clue: a line that is no OKX error but explains one (a request-header dump).
+/// Out of the scan of a chunk, `line` counts the newlines before the clue in its
+/// chunk and `time` is only what the chunk itself shows; the merge settles both in
+/// input order, as it does for events.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Clue {
+    pub kind: ClueKind,
+    /// Index of the input.
+    pub source: usize,
+    /// 1-based line once located (0 when lines are not counted).
+    pub line: u64,
+    /// The line's own time, or that of the nearest timestamped line above it.
+    pub time: Option<i64>,
+    /// No timestamped line above it in its chunk: the time comes from earlier chunks.
+    pub open: bool,
+}
+
+impl Clue {
+    /// For a timestamp clue: the request's timestamp minus the line's time.
+    pub fn offset_ms(&self) -> Option<i64> {
+        match self.kind {
+            ClueKind::Timestamp { request_ms } => self.time.map(|t| request_ms - t),
+            _ => None,
         }
     }
 }

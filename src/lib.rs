@@ -9,6 +9,7 @@ pub mod aggregate;
 pub mod cli;
 pub mod cmd;
 pub mod config;
+pub mod diag;
 pub mod event;
 pub mod exit;
 pub mod extract;
@@ -33,5 +34,6 @@ pub fn run(cli: Cli) -> Result<Status> {
         Some(Command::Report(a)) => cmd::report::run(&a),
         Some(Command::Explain(a)) => cmd::explain::run(&a),
         Some(Command::Codes(a)) => cmd::codes::run(&a),
+        Some(Command::Merge(a)) => cmd::merge::run(&a),
     }
 }

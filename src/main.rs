@@ -10,7 +10,10 @@ fn main() -> ExitCode {
         Ok(status) => status.into(),
         Err(e) if is_broken_pipe(&e) => ExitCode::SUCCESS,
         Err(e) => {
-            eprintln!("okxscan: {e:#}");
+            okxscan::diag!(
+                "okxscan: {}",
+                okxscan::render::escape::message(&format!("{e:#}"))
+            );
             ExitCode::from(okxscan::exit::Status::Error.code())
         }
     }

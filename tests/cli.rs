@@ -1,7 +1,7 @@
 //! The command line around `summary`: its three formats against a generated night's
 //! truth, time buckets and times shown in the display zone, `-o FILE`, the default
-//! subcommand, stdin, deterministic output, `--stats`, and clear errors for bad
-//! options.
+//! subcommand, stdin, deterministic output, `--stats`, clear errors for bad
+//! options, `--log-tz` apart from `--tz`, and what an empty time window left out.
 
 mod common;
 mod support;
@@ -513,7 +513,7 @@ fn bad_options_exit_2_with_a_clear_message() {
 }
 
 #[test]
-fn without_tz_the_tz_variable_is_the_display_zone() {
+fn without_tz_or_log_tz_the_tz_variable_is_both_zones() {
     let l = Logs::new(&[(
         "a.log",
         "2026-11-22 18:00:00,000 ERROR okx {\"code\":\"50102\",\"msg\":\"Timestamp request expired\"}\n\
@@ -536,9 +536,86 @@ fn without_tz_the_tz_variable_is_the_display_zone() {
         .arg(l.path("a.log"))
         .output()
         .unwrap();
+    // --tz changes what is shown only: the naive time is still read in TZ.
     let rows = csv_rows(&o.stdout);
-    assert_eq!(rows[0]["first_seen"], "2026-11-22T18:00:00.000Z");
+    assert_eq!(rows[0]["first_seen"], "2026-11-22T10:00:00.000Z");
     assert_eq!(rows[0]["last_seen"], "2026-11-22T19:30:00.000Z");
+    // --log-tz changes how it is read only.
+    let o = okxscan()
+        .env("TZ", "Asia/Shanghai")
+        .args(["summary", "--format", "csv", "--log-tz", "UTC"])
+        .arg(l.path("a.log"))
+        .output()
+        .unwrap();
+    let rows = csv_rows(&o.stdout);
+    assert_eq!(rows[0]["first_seen"], "2026-11-23T02:00:00.000+08:00");
+    assert_eq!(rows[0]["last_seen"], "2026-11-23T03:30:00.000+08:00");
+    // A zone that is none is refused before anything is read.
+    let o = okxscan()
+        .args(["summary", "--log-tz", "Mars/Olympus"])
+        .arg(l.path("a.log"))
+        .output()
+        .unwrap();
+    assert_status(&o, 2);
+    assert!(String::from_utf8_lossy(&o.stderr).contains("unknown time zone 'Mars/Olympus'"));
+}
+
+/// Events of a bot that stopped 13 days before "now": one 50102 a night.
+fn dead_bot() -> Logs {
+    Logs::new(&[(
+        "bot.log",
+        "2026-11-21 09:00:00,000 ERROR okx {\"code\":\"50102\",\"msg\":\"Timestamp request expired\"}\n\
+         2026-11-22 18:07:30,000 ERROR okx {\"code\":\"50102\",\"msg\":\"Timestamp request expired\"}\n\
+         2026-11-22 18:09:00,000 ERROR okx {\"code\":\"50011\",\"msg\":\"Too Many Requests\"}\n",
+    )])
+}
+
+/// Regression (issue 22): `--since 24h` on logs whose newest line was 13 days old
+/// said "No OKX error found" and nothing more.
+#[test]
+fn an_empty_time_window_says_what_lay_outside_it_and_how_old_the_newest_event_is() {
+    let l = dead_bot();
+    let now = "2026-12-05T20:09:00Z";
+    let note = "okxscan: 3 events lay outside the time window; the newest, at 2026-11-22 18:09:00 UTC, is 13 d 2 h old.";
+    for cmd in [&["summary"][..], &["grep"], &["summary", "--format", "csv"]] {
+        let o = okxscan()
+            .env("OKXSCAN_NOW", now)
+            .args(cmd)
+            .args(["--since", "24h"])
+            .arg(l.path("bot.log"))
+            .output()
+            .unwrap();
+        assert_status(&o, 1);
+        let err = String::from_utf8_lossy(&o.stderr);
+        assert!(err.contains(note), "{cmd:?}: {err}");
+    }
+    // The other filters hold: only the events they keep are counted outside.
+    let o = okxscan()
+        .env("OKXSCAN_NOW", now)
+        .args(["grep", "--code", "50102", "--since", "24h"])
+        .arg(l.path("bot.log"))
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        err.contains("2 events lay outside the time window; the newest, at 2026-11-22 18:07:30 UTC, is 13 d 2 h old."),
+        "{err}"
+    );
+    // Something in the window, or no window, or --quiet: no note.
+    for args in [
+        &["summary", "--since", "14d"][..],
+        &["summary"],
+        &["summary", "--since", "24h", "-q"],
+    ] {
+        let o = okxscan()
+            .env("OKXSCAN_NOW", now)
+            .args(args)
+            .arg(l.path("bot.log"))
+            .output()
+            .unwrap();
+        let err = String::from_utf8_lossy(&o.stderr);
+        assert!(!err.contains("outside the time window"), "{args:?}: {err}");
+    }
 }
 
 /// Regression: `-j 100000` started a hundred thousand threads and never finished,
@@ -568,4 +645,171 @@ fn thread_counts_are_capped_and_overflowing_record_limits_refused() {
         .unwrap();
     assert_eq!(o.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&o.stderr).contains("--max-record"));
+}
+
+// ---- the terminal (issue 22): the summary's table, colour, --fail-on ----
+
+const TWO_ERRORS: &str = "2026-11-22 18:00:03 ERROR okx {\"code\":\"50113\",\"msg\":\"Invalid Sign\",\"data\":[]}\n\
+2026-11-22 18:00:05 ERROR okx {\"code\":\"50102\",\"msg\":\"Timestamp request expired\",\"data\":[]}\n\
+2026-11-22 18:00:06 ERROR okx {\"code\":\"50102\",\"msg\":\"Timestamp request expired\",\"data\":[]}\n";
+
+/// Runs okxscan with stdout on a pseudo-terminal `cols` columns wide; returns what
+/// the terminal got (`\r\n` turned back into `\n`).
+#[cfg(target_os = "linux")]
+fn on_a_terminal(args: &[&str], env: &[(&str, &str)], cols: u16) -> String {
+    use std::io::Read;
+    use std::os::fd::{FromRawFd, OwnedFd};
+    let (mut master, mut slave) = (0, 0);
+    let size = libc::winsize {
+        ws_row: 24,
+        ws_col: cols,
+        ws_xpixel: 0,
+        ws_ypixel: 0,
+    };
+    // SAFETY: openpty writes two descriptors into the integers given; the name
+    // and termios pointers may be null.
+    let rc = unsafe {
+        libc::openpty(
+            &mut master,
+            &mut slave,
+            std::ptr::null_mut(),
+            std::ptr::null(),
+            &size,
+        )
+    };
+    assert_eq!(rc, 0, "openpty");
+    // SAFETY: both descriptors were just opened and are owned by nothing else.
+    let (master, slave) = unsafe { (OwnedFd::from_raw_fd(master), OwnedFd::from_raw_fd(slave)) };
+    let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("okxscan"))
+        .env_clear()
+        .env("TZ", "UTC")
+        .envs(env.iter().copied())
+        .args(args)
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::from(slave))
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let reader = std::thread::spawn(move || {
+        let mut f = std::fs::File::from(master);
+        let mut out = Vec::new();
+        let mut buf = [0u8; 4096];
+        // Ends with EIO once the child has exited and the terminal is closed.
+        while let Ok(n) = f.read(&mut buf) {
+            if n == 0 {
+                break;
+            }
+            out.extend_from_slice(&buf[..n]);
+        }
+        out
+    });
+    child.wait().unwrap();
+    let out = reader.join().unwrap();
+    String::from_utf8(out).unwrap().replace("\r\n", "\n")
+}
+
+#[test]
+#[cfg(target_os = "linux")]
+fn summary_on_a_terminal_is_a_table_that_fits() {
+    let l = Logs::new(&[("bot.log", TWO_ERRORS)]);
+    let path = l.path("bot.log").display().to_string();
+    for cols in [50u16, 80, 120] {
+        let got = on_a_terminal(&["summary", &path], &[("COLUMNS", "300")], cols);
+        assert!(got.contains("\nCODE "), "{got}");
+        assert!(!got.contains("|---"), "not markdown: {got}");
+        for line in got.lines() {
+            assert!(line.chars().count() <= cols as usize, "{cols}: {line:?}");
+        }
+        let row = got.lines().find(|l| l.starts_with("50102")).unwrap();
+        assert!(row.contains(" 2 "), "{row}");
+    }
+    // An explicit format is what was asked for, terminal or not.
+    let got = on_a_terminal(&["summary", "--format", "md", &path], &[], 80);
+    assert!(got.contains("|---|"), "{got}");
+    let got = on_a_terminal(&["summary", "--format", "csv", &path], &[], 80);
+    assert!(got.starts_with("code,count,"), "{got}");
+}
+
+#[test]
+#[cfg(target_os = "linux")]
+fn grep_colour_honours_no_color_and_dumb_terminals() {
+    let l = Logs::new(&[("bot.log", TWO_ERRORS)]);
+    let path = l.path("bot.log").display().to_string();
+    let term = [("TERM", "xterm")];
+    assert!(on_a_terminal(&["grep", &path], &term, 80).contains("\x1b["));
+    for env in [
+        &[("TERM", "xterm"), ("NO_COLOR", "1")][..],
+        &[("TERM", "dumb")],
+    ] {
+        let got = on_a_terminal(&["grep", &path], env, 80);
+        assert!(
+            got.contains("50102") && !got.contains('\x1b'),
+            "{env:?}: {got:?}"
+        );
+    }
+    let forced = on_a_terminal(
+        &["grep", "--color", "always", &path],
+        &[("NO_COLOR", "1")],
+        80,
+    );
+    assert!(forced.contains("\x1b["), "--color always wins");
+}
+
+#[test]
+fn summary_piped_stays_markdown() {
+    let l = Logs::new(&[("bot.log", TWO_ERRORS)]);
+    let o = okxscan()
+        .env("COLUMNS", "60")
+        .arg("summary")
+        .arg(l.path("bot.log"))
+        .output()
+        .unwrap();
+    assert_status(&o, 0);
+    let out = stdout(&o);
+    assert!(out.starts_with("# okxscan summary\n"), "{out}");
+    assert!(
+        out.contains("| code | count | category | first seen | last seen | message | remedy |"),
+        "{out}"
+    );
+}
+
+#[test]
+fn fail_on_trips_summary_and_report_with_exit_3_and_says_what() {
+    let l = Logs::new(&[("bot.log", TWO_ERRORS)]);
+    let run = |args: &[&str]| {
+        okxscan()
+            .args(args)
+            .arg(l.path("bot.log"))
+            .output()
+            .unwrap()
+    };
+    let o = run(&["summary", "--format", "csv", "--fail-on", "clock"]);
+    assert_status(&o, 3);
+    assert!(
+        stdout(&o).starts_with("code,count,"),
+        "the summary is still printed"
+    );
+    assert_eq!(
+        stderr(&o),
+        "okxscan: --fail-on tripped: clock: 2 events (50102 x2)\n"
+    );
+    let o = run(&["summary", "--fail-on", "funds,5011*", "--format", "json"]);
+    assert_status(&o, 3);
+    assert_eq!(
+        stderr(&o),
+        "okxscan: --fail-on tripped: 5011*: 1 event (50113 x1)\n"
+    );
+    let o = run(&["summary", "--fail-on", "funds"]);
+    assert_status(&o, 0);
+    assert_eq!(stderr(&o), "");
+    let o = run(&["summary", "--fail-on", "clock", "--code", "50113"]);
+    assert_status(&o, 0);
+    let o = run(&["summary", "--fail-on", "nope"]);
+    assert_status(&o, 2);
+    let o = run(&["report", "--fail-on", "auth,clock"]);
+    assert_status(&o, 3);
+    assert_eq!(
+        stderr(&o),
+        "okxscan: --fail-on tripped: auth: 1 event (50113 x1); clock: 2 events (50102 x2)\n"
+    );
 }

@@ -1151,3 +1151,290 @@ fn ndjson_output_streams_in_bounded_memory() {
         "peak RSS {peak_kib} KiB for {written} bytes of output"
     );
 }
+
+// ---- grep habits (issue 22): -q, -s, -g, naming with -c/-l, --output, --fail-on ----
+
+const AUTH: &str =
+    "2026-11-22 18:00:03 ERROR okx {\"code\":\"50113\",\"msg\":\"Invalid Sign\",\"data\":[]}\n";
+const CLOCK: &str = "2026-11-22 18:00:05 ERROR okx {\"code\":\"50102\",\"msg\":\"Timestamp request expired\",\"data\":[]}\n";
+
+#[test]
+fn quiet_prints_nothing_and_the_status_answers() {
+    let l = Logs::new(&[("a.log", CTX), ("quiet.log", "nothing here\n")]);
+    let o = okxscan()
+        .args(["grep", "-q"])
+        .arg(l.path("a.log"))
+        .output()
+        .unwrap();
+    assert_status(&o, 0);
+    assert_eq!(stdout(&o), "");
+    assert_eq!(stderr(&o), "");
+    // -q with -c, -l or --format csv still prints nothing (no CSV header either).
+    for extra in [
+        &["-c"][..],
+        &["-l"],
+        &["--format", "csv"],
+        &["--format", "ndjson"],
+    ] {
+        let o = okxscan()
+            .args(["grep", "-q"])
+            .args(extra)
+            .arg(l.path("a.log"))
+            .output()
+            .unwrap();
+        assert_status(&o, 0);
+        assert_eq!(stdout(&o), "", "{extra:?}");
+    }
+    let o = okxscan()
+        .args(["grep", "-q"])
+        .arg(l.path("quiet.log"))
+        .output()
+        .unwrap();
+    assert_status(&o, 1);
+    // As grep -q: a match is the answer even when another input failed, which is
+    // still said on stderr.
+    let o = okxscan()
+        .args(["grep", "--quiet"])
+        .arg(l.path("missing.log"))
+        .arg(l.path("a.log"))
+        .output()
+        .unwrap();
+    assert_status(&o, 0);
+    assert_eq!(stdout(&o), "");
+    assert!(stderr(&o).contains("missing.log"), "{}", stderr(&o));
+    let o = okxscan()
+        .args(["grep", "-q"])
+        .arg(l.path("missing.log"))
+        .arg(l.path("quiet.log"))
+        .output()
+        .unwrap();
+    assert_status(&o, 2);
+}
+
+/// `grep -q` stops at the first match: on a pipe that stays open, it ends.
+#[test]
+#[cfg(unix)]
+fn quiet_stops_at_the_first_match() {
+    let mut first = String::new();
+    while first.len() < 2 << 20 {
+        first.push_str(CTX);
+    }
+    let got = ends_before_stdin_closes(&["grep", "-q", "-"], &first)
+        .expect("grep -q waited for the end of its input");
+    assert_eq!(got, "");
+}
+
+#[test]
+fn quiet_keeps_its_old_meaning_for_summary() {
+    let l = Logs::new(&[("a.log", CTX)]);
+    let o = okxscan()
+        .args(["summary", "-q", "--format", "csv"])
+        .arg(l.path("a.log"))
+        .output()
+        .unwrap();
+    assert_status(&o, 0);
+    assert!(stdout(&o).contains("50113,1,"), "{}", stdout(&o));
+    let help = okxscan().args(["grep", "--help"]).output().unwrap();
+    assert!(
+        stdout(&help).contains("stop at the first match"),
+        "{}",
+        stdout(&help)
+    );
+    let help = okxscan().args(["summary", "--help"]).output().unwrap();
+    assert!(
+        stdout(&help).contains("no progress bar"),
+        "{}",
+        stdout(&help)
+    );
+}
+
+#[test]
+fn no_messages_hides_file_errors_but_not_the_status() {
+    let l = Logs::new(&[("a.log", CTX)]);
+    let missing = l.path("missing.log");
+    let o = okxscan()
+        .args(["grep", "-c"])
+        .arg(&missing)
+        .arg(l.path("a.log"))
+        .output()
+        .unwrap();
+    assert_status(&o, 2);
+    assert!(stderr(&o).contains("missing.log"));
+    for flag in ["-s", "--no-messages"] {
+        let o = okxscan()
+            .args(["grep", "-c", flag])
+            .arg(&missing)
+            .arg(l.path("a.log"))
+            .output()
+            .unwrap();
+        assert_status(&o, 2);
+        assert_eq!(stderr(&o), "", "{flag}");
+        assert_eq!(stdout(&o), format!("{}:3\n", l.path("a.log").display()));
+    }
+}
+
+#[test]
+fn globs_repeat_and_negate() {
+    let l = Logs::new(&[
+        ("bot.log", CTX),
+        ("bot.log.1", CTX),
+        ("events.json", CTX),
+        ("notes.txt", CTX),
+        ("sub/trader.log", CTX),
+        ("sub/trader.json", CTX),
+    ]);
+    let listed = |globs: &[&str]| -> BTreeSet<String> {
+        let mut c = okxscan();
+        c.args(["grep", "-l"]);
+        for g in globs {
+            c.args(["-g", g]);
+        }
+        let o = c.arg(l.dir()).output().unwrap();
+        stdout(&o).lines().map(base).collect()
+    };
+    let set = |v: &[&str]| v.iter().map(|s| s.to_string()).collect::<BTreeSet<_>>();
+    assert_eq!(
+        listed(&["*.log*", "*.json"]),
+        set(&[
+            "bot.log",
+            "bot.log.1",
+            "events.json",
+            "trader.log",
+            "trader.json"
+        ])
+    );
+    assert_eq!(
+        listed(&["!*.json"]),
+        set(&["bot.log", "bot.log.1", "notes.txt", "trader.log"])
+    );
+    assert_eq!(
+        listed(&["*.log*", "!*.json", "!bot.log.1"]),
+        set(&["bot.log", "trader.log"])
+    );
+    // A glob with a `/` is matched against the path.
+    assert_eq!(listed(&["**/sub/*", "!*.json"]), set(&["trader.log"]));
+    let o = okxscan()
+        .args(["grep", "-l", "-g", "!["])
+        .arg(l.dir())
+        .output()
+        .unwrap();
+    assert_status(&o, 2);
+    assert!(stderr(&o).contains("bad --glob"), "{}", stderr(&o));
+}
+
+/// grep's rule: the name is shown when more than one file is searched or a
+/// directory was given, as `path:N` with `-c`.
+#[test]
+fn count_names_the_file_as_grep_does() {
+    let l = Logs::new(&[("one/a.log", CTX), ("two/a.log", CTX), ("two/b.log", AUTH)]);
+    let count = |paths: &[&str]| {
+        let o = okxscan()
+            .arg("grep")
+            .arg("-c")
+            .args(paths.iter().map(|p| l.path(p)))
+            .output()
+            .unwrap();
+        assert_status(&o, 0);
+        stdout(&o)
+    };
+    let p = |name: &str| l.path(name).display().to_string();
+    assert_eq!(count(&["one"]), format!("{}:3\n", p("one/a.log")));
+    assert_eq!(
+        count(&["two"]),
+        format!("{}:3\n{}:1\n", p("two/a.log"), p("two/b.log"))
+    );
+    assert_eq!(
+        count(&["two/a.log", "two/b.log"]),
+        format!("{}:3\n{}:1\n", p("two/a.log"), p("two/b.log"))
+    );
+    assert_eq!(count(&["two/b.log"]), "1\n");
+    // -l always names.
+    let o = okxscan()
+        .args(["grep", "-l"])
+        .arg(l.path("two/b.log"))
+        .output()
+        .unwrap();
+    assert_eq!(stdout(&o), format!("{}\n", p("two/b.log")));
+}
+
+#[test]
+fn output_file_is_written_whole_in_every_format() {
+    let l = Logs::new(&[("a.log", CTX), ("b.log", AUTH)]);
+    for format in ["text", "csv", "ndjson"] {
+        let piped = okxscan()
+            .args(["grep", "--format", format])
+            .arg(l.dir())
+            .output()
+            .unwrap();
+        assert_status(&piped, 0);
+        let out_dir = tempfile::tempdir().unwrap();
+        let file = out_dir.path().join("events.out");
+        std::fs::write(
+            &file,
+            "yesterday's, longer than today's output ".repeat(100),
+        )
+        .unwrap();
+        let o = okxscan()
+            .args(["grep", "--format", format, "--output"])
+            .arg(&file)
+            .arg(l.dir())
+            .output()
+            .unwrap();
+        assert_status(&o, 0);
+        assert_eq!(stdout(&o), "");
+        assert_eq!(std::fs::read_to_string(&file).unwrap(), stdout(&piped));
+        // Renamed into place: no temporary file is left beside it.
+        let left: Vec<_> = std::fs::read_dir(out_dir.path()).unwrap().collect();
+        assert_eq!(left.len(), 1, "{format}");
+    }
+    // A folder that does not exist: exit 2, nothing written.
+    let o = okxscan()
+        .args(["grep", "--output"])
+        .arg(l.path("nowhere/out.csv"))
+        .arg(l.dir())
+        .output()
+        .unwrap();
+    assert_status(&o, 2);
+    assert!(!l.path("nowhere").exists());
+}
+
+#[test]
+fn fail_on_trips_grep_with_exit_3_and_says_what() {
+    let l = Logs::new(&[("a.log", &format!("{AUTH}{AUTH}{CLOCK}"))]);
+    let run = |args: &[&str]| {
+        okxscan()
+            .arg("grep")
+            .args(args)
+            .arg(l.path("a.log"))
+            .output()
+            .unwrap()
+    };
+    let o = run(&["--fail-on", "auth"]);
+    assert_status(&o, 3);
+    assert_eq!(stdout(&o).lines().count(), 3, "the lines are still printed");
+    assert_eq!(
+        stderr(&o),
+        "okxscan: --fail-on tripped: auth: 2 events (50113 x2)\n"
+    );
+    let o = run(&["--fail-on", "clock,5011*"]);
+    assert_status(&o, 3);
+    assert_eq!(
+        stderr(&o),
+        "okxscan: --fail-on tripped: clock: 1 event (50102 x1); 5011*: 2 events (50113 x2)\n"
+    );
+    // Only what grep matched counts.
+    let o = run(&["--fail-on", "auth", "--code", "50102"]);
+    assert_status(&o, 0);
+    assert_eq!(stderr(&o), "");
+    let o = run(&["--fail-on", "funds"]);
+    assert_status(&o, 0);
+    // -q with --fail-on: quiet, and 3 when an alert is due.
+    let o = run(&["-q", "--fail-on", "clock"]);
+    assert_status(&o, 3);
+    assert_eq!(stdout(&o), "");
+    let o = run(&["-q", "--fail-on", "funds"]);
+    assert_status(&o, 0);
+    let o = run(&["--fail-on", "auht"]);
+    assert_status(&o, 2);
+    assert!(stderr(&o).contains("bad --fail-on 'auht'"));
+}

@@ -3,9 +3,12 @@
 //! report opens with every code by count, then the fix-first list; the HTML is one
 //! self-contained file that escapes log text, shows the top codes first and
 //! narrows to a phone's width; samples are whole bodies with epoch stamps as
-//! times; a failed input is said in the headline; `--fail-on` gives exit status 3;
-//! secrets never reach the report; the markdown report of the shipped sample night
-//! is a reviewed snapshot.
+//! times; a failed input is said in the headline, and when every input fails the
+//! last report stays (exit 2); an empty time window says what lay outside it;
+//! `--tz` moves shown times only and `--log-tz` reads the stamps, with a whole-hour
+//! header offset diagnosed as a zone; `--fail-on` gives exit status 3; secrets never
+//! reach the report; the markdown report of the shipped sample night is a reviewed
+//! snapshot.
 
 mod common;
 use okxscan::render::thousands;
@@ -145,6 +148,118 @@ fn storms_are_named_as_bursts_with_their_hour_and_counts_equal_the_truth() {
         .filter(|(_, c)| *c > 0)
         .collect();
     assert_eq!(got, per_hour);
+}
+
+/// The bursts' lines of a report, and its timeline rows with a count.
+fn bursts_and_hours(md: &str) -> (Vec<String>, Vec<(String, u64)>) {
+    let bursts = md
+        .lines()
+        .filter(|l| l.contains(" burst "))
+        .map(String::from)
+        .collect();
+    let hours = table(md, "Timeline")
+        .iter()
+        .map(|r| (r[0].clone(), n(&r[1])))
+        .filter(|(_, c)| *c > 0)
+        .collect();
+    (bursts, hours)
+}
+
+/// `2026-11-22 21:00` eight hours later.
+fn plus_8h(label: &str) -> String {
+    let t = chrono::NaiveDateTime::parse_from_str(label, "%Y-%m-%d %H:%M").unwrap();
+    (t + chrono::Duration::hours(8))
+        .format("%Y-%m-%d %H:%M")
+        .to_string()
+}
+
+/// Regression (issue 22): `--tz Asia/Shanghai` on UTC logs read their naive stamps
+/// in Shanghai too, split each storm into two bursts eight hours apart and called
+/// the difference a clock offset. The logs' zone is `--log-tz`; `--tz` is display.
+#[test]
+fn the_display_zone_moves_times_only_and_the_log_zone_reads_them() {
+    let night = night(6.0, 11, &["--storm", "50102@3", "50011@8"]);
+    let utc = run(&["--log-tz", "UTC", "--tz", "UTC"], &night.dir());
+    assert_eq!(utc.status.code(), Some(0));
+    let utc = text(&utc);
+    let (bursts, hours) = bursts_and_hours(&utc);
+    assert_eq!(bursts.len(), 2, "{bursts:#?}");
+    // The env's TZ=UTC is the log zone when --log-tz is not given.
+    for args in [
+        &["--log-tz", "UTC", "--tz", "Asia/Shanghai"][..],
+        &["--tz", "Asia/Shanghai"],
+    ] {
+        let sh = text(&run(args, &night.dir()));
+        let (sh_bursts, sh_hours) = bursts_and_hours(&sh);
+        // The same bursts, of the same size, eight hours later on the clock.
+        let want: Vec<String> = bursts
+            .iter()
+            .map(|b| {
+                let (code, rest) = b.split_once(" burst ").unwrap();
+                let (span, tail) = rest.split_once(" UTC: ").unwrap();
+                let (a, z) = span.split_once('-').unwrap();
+                let shift = |hm: &str| plus_8h(&format!("2026-11-22 {hm}"))[11..].to_string();
+                format!(
+                    "{code} burst {}-{} Asia/Shanghai: {tail}",
+                    shift(a),
+                    shift(z)
+                )
+            })
+            .collect();
+        assert_eq!(sh_bursts, want, "{args:?}");
+        let want: Vec<(String, u64)> = hours.iter().map(|(h, c)| (plus_8h(h), *c)).collect();
+        assert_eq!(sh_hours, want, "{args:?}");
+        // The headline's counts are the same; the clock diagnosis is not a zone.
+        assert_eq!(table(&sh, "Headline").len(), table(&utc, "Headline").len());
+        for (a, b) in table(&sh, "Headline").iter().zip(table(&utc, "Headline")) {
+            assert_eq!((&a[0], &a[1]), (&b[0], &b[1]));
+        }
+        assert!(!sh.contains("Logs written in another zone"), "{args:?}");
+        assert!(sh.contains(
+            "- Zone: Asia/Shanghai (every time below); log times written without a zone read in UTC"
+        ));
+    }
+    // Read in the wrong zone, the storms split and the zone is diagnosed.
+    let wrong = text(&run(
+        &["--log-tz", "Asia/Shanghai", "--tz", "UTC"],
+        &night.dir(),
+    ));
+    let (wrong_bursts, _) = bursts_and_hours(&wrong);
+    assert_eq!(wrong_bursts.len(), 4, "{wrong_bursts:#?}");
+    assert!(wrong.contains("### Logs written in another zone"));
+    assert!(wrong.contains(
+        "That is 8 hours: the log's times were read in Asia/Shanghai (UTC+8) but look written in UTC, not a clock 8 hours off. Read them with --log-tz UTC."
+    ), "{wrong}");
+}
+
+/// Issue 22: request headers whose OK-ACCESS-TIMESTAMP is a whole number of hours
+/// from their line's stamp say the logs are in another zone, not that the clock
+/// drifted.
+#[test]
+fn header_stamps_hours_off_the_line_stamps_are_a_zone_not_a_clock() {
+    let dir = tempfile::tempdir().unwrap();
+    // Lines written at UTC+8 without a zone; the headers' stamps are UTC and 2 s
+    // behind (a request signed, then logged).
+    let mut log = String::new();
+    for h in [19, 20, 21] {
+        let line_h = h + 8 - 24;
+        log.push_str(&format!(
+            "2026-11-23 {line_h:02}:05:45,946 - bot.exchange - DEBUG - request headers: {{'OK-ACCESS-KEY': '7d3f2a9c-51be-4e0a-9c1d-0aa8e2b40917', 'OK-ACCESS-SIGN': 'q5Rk1vZpS8nXw3YbTt0uLmHc9aJdEeFgB2o4iK6lNs=', 'OK-ACCESS-TIMESTAMP': '2026-11-22T{h}:05:43.946Z', 'OK-ACCESS-PASSPHRASE': 'Tr0ub4dor&3horse', 'Content-Type': 'application/json'}}\n\
+             2026-11-23 {line_h:02}:05:46,100 - bot - ERROR - okx {{\"code\":\"50011\",\"msg\":\"Too Many Requests\"}}\n"
+        ));
+    }
+    std::fs::write(dir.path().join("bot.log"), log).unwrap();
+    let md = text(&run(&["--tz", "UTC"], dir.path()));
+    assert!(md.contains("### Logs written in another zone"), "{md}");
+    assert!(md.contains(
+        "- That is 8 hours: the log's times were read in UTC but look written in UTC+8, not a clock 8 hours off. Read them with --log-tz +08:00."
+    ), "{md}");
+    assert!(!md.contains("### Clock drift"), "{md}");
+    // Read in their zone: no zone, no clock (2 s is no drift).
+    let md = text(&run(&["--log-tz", "+08:00", "--tz", "UTC"], dir.path()));
+    assert!(!md.contains("### Logs written in another zone"), "{md}");
+    assert!(!md.contains("### Clock drift"), "{md}");
+    assert_eq!(table(&md, "Headline")[0][..2], ["50011", "3"], "{md}");
 }
 
 #[test]
@@ -462,12 +577,73 @@ fn a_failed_input_is_said_in_the_headline() {
         at(&html, r#"<div class="alert">Input error: 1 input failed"#)
             < at(&html, r#"<table class="cards""#)
     );
+}
 
-    // Every input gone: the headline does not say "no error" alone.
+/// Regression (issue 22): `report -o today.html /var/log/gone` wrote "0 events. No
+/// OKX error found." over yesterday's good report.
+#[test]
+fn when_every_input_fails_the_last_report_stays_and_the_exit_is_2() {
+    let dir = tempfile::tempdir().unwrap();
+    let report = dir.path().join("today.html");
+    std::fs::write(&report, "yesterday's good report").unwrap();
     let gone = dir.path().join("gone");
+    std::fs::write(dir.path().join("broken.log.gz"), b"\x1f\x8b\x08\x00garbage").unwrap();
+    for inputs in [
+        vec![gone.clone()],
+        vec![gone.clone(), dir.path().join("broken.log.gz")],
+    ] {
+        let out = okxscan()
+            .args(["report", "--format", "html", "-o"])
+            .arg(&report)
+            .args(&inputs)
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(2), "{inputs:?}");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(err.contains("gone"), "{err}");
+        assert!(
+            err.contains("every input failed: no report written;")
+                && err.contains("today.html left as it was"),
+            "{err}"
+        );
+        assert_eq!(
+            std::fs::read_to_string(&report).unwrap(),
+            "yesterday's good report"
+        );
+        // Nothing left behind either.
+        let left: Vec<_> = std::fs::read_dir(dir.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name())
+            .collect();
+        assert_eq!(left.len(), 2, "{left:?}");
+    }
+    // On stdout: nothing written, exit 2.
     let out = run(&["--tz", "UTC"], &gone);
     assert_eq!(out.status.code(), Some(2));
-    let md = text(&out);
+    assert!(out.stdout.is_empty());
+
+    // One input read (even an empty one) is a report, with the failure in its
+    // headline.
+    std::fs::write(
+        dir.path().join("quiet.log"),
+        "2026-11-22 18:00:00,000 INFO all fine\n",
+    )
+    .unwrap();
+    std::fs::write(dir.path().join("empty.log"), "").unwrap();
+    for read in ["empty.log", "quiet.log"] {
+        std::fs::write(&report, "yesterday's good report").unwrap();
+        let out = okxscan()
+            .args(["report", "-o"])
+            .arg(&report)
+            .arg(&gone)
+            .arg(dir.path().join(read))
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(2));
+        let md = std::fs::read_to_string(&report).unwrap();
+        assert_ne!(md, "yesterday's good report", "{read}");
+    }
+    let md = std::fs::read_to_string(&report).unwrap();
     let headline = &md[at(&md, "## Headline")..at(&md, "## Diagnoses")];
     assert!(
         headline.contains("> **Input error:** 1 input failed"),
@@ -477,6 +653,56 @@ fn a_failed_input_is_said_in_the_headline() {
         headline.contains("**0 events in 0 codes**. No OKX error found in what could be read."),
         "{headline}"
     );
+}
+
+/// Regression (issue 22): `--since 24h` on logs whose newest line was 13 days old
+/// said "No OKX error found": a bot that stopped is news.
+#[test]
+fn an_empty_time_window_says_what_lay_outside_it() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("bot.log"),
+        "2026-11-22 18:07:30,000 ERROR okx {\"code\":\"50102\",\"msg\":\"Timestamp request expired\"}\n\
+         2026-11-22 18:09:00,000 ERROR okx {\"code\":\"50011\",\"msg\":\"Too Many Requests\"}\n",
+    )
+    .unwrap();
+    let note = "2 events lay outside the time window; the newest, at 2026-11-22 18:09:00 UTC, is 13 d 2 h old.";
+    let report = |args: &[&str]| {
+        okxscan()
+            .env("OKXSCAN_NOW", "2026-12-05T20:09:00Z")
+            .arg("report")
+            .args(args)
+            .arg(dir.path())
+            .output()
+            .unwrap()
+    };
+    let out = report(&["--since", "24h"]);
+    assert_eq!(out.status.code(), Some(1));
+    let md = text(&out);
+    let headline = &md[at(&md, "## Headline")..at(&md, "## Diagnoses")];
+    assert!(
+        headline.contains(&format!("> **Time window:** {note}")),
+        "{headline}"
+    );
+    assert!(
+        headline.contains("**0 events in 0 codes**. No OKX error found in the time window."),
+        "{headline}"
+    );
+    let html = text(&report(&["--since", "24h", "--format", "html"]));
+    assert!(
+        at(
+            &html,
+            &format!(r#"<div class="alert">Time window: {note}</div>"#)
+        ) < at(&html, r#"<table class="cards""#)
+    );
+    // Events in the window: the note is in the scope's filters, not the headline.
+    let md = text(&report(&["--since", "2026-11-22 18:08"]));
+    assert!(
+        md.contains("1 event lay outside the time window; the newest"),
+        "{md}"
+    );
+    assert!(!md.contains("**Time window:**"), "{md}");
+    assert!(!md.contains("No OKX error found"), "{md}");
 }
 
 #[test]

@@ -360,7 +360,7 @@ fn timestamp_formats() {
     for (label, text, tz, want) in &cases {
         let l = Logs::new(&[("t.log", &format!("{text}\n"))]);
         let o = okxscan()
-            .args(["grep", "--format", "ndjson", "--tz", tz])
+            .args(["grep", "--format", "ndjson", "--tz", tz, "--log-tz", tz])
             .arg(l.path("t.log"))
             .output()
             .unwrap();

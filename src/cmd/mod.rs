@@ -1,10 +1,12 @@
 //! Subcommands, one module each, each with a `run` entry point, plus the pieces they
 //! share: the one walk, the scan of every source into the command's sink (through
-//! the filter), saying problems on stderr, `--stats`, and where output goes.
+//! the filter, counting what the time window left out), saying problems on stderr,
+//! `--stats`, and where output goes.
 
 pub mod codes;
 pub mod explain;
 pub mod grep;
+pub mod merge;
 pub mod report;
 pub mod summary;
 
@@ -32,6 +34,8 @@ pub struct Run {
     pub errors: Vec<String>,
     /// Whether each source had such a problem.
     pub failed: Vec<bool>,
+    /// What the time window left out.
+    pub window: WindowTally,
     pub started: Instant,
     /// With `--state`: the state this run leaves, written by [`Run::save_state`].
     state: Option<State>,
@@ -53,7 +57,8 @@ impl Run {
             .stats
             .iter()
             .zip(&self.failed)
-            .map(|(s, &failed)| (!failed).then_some((s.bytes, s.lines)))
+            // A leading hole skipped was read too.
+            .map(|(s, &failed)| (!failed).then_some((s.bytes + s.holes, s.lines)))
             .collect();
         state.commit(&read)?;
         Ok(())
@@ -62,6 +67,19 @@ impl Run {
     /// True when any problem may have lost data.
     pub fn had_error(&self) -> bool {
         self.problems.iter().any(|p| p.error) || !self.errors.is_empty()
+    }
+
+    /// True when there was an error and no source gave anything: a run that read
+    /// nothing (`report -o today.html /var/log/gone`) must not replace yesterday's
+    /// report with "0 events".
+    pub fn all_failed(&self) -> bool {
+        self.had_error()
+            && self.failed.len() == self.sources.len()
+            && self
+                .failed
+                .iter()
+                .zip(&self.stats)
+                .all(|(&f, s)| f && s.bytes == 0)
     }
 
     pub fn totals(&self) -> SourceStats {
@@ -95,7 +113,9 @@ pub fn names(sources: &[Source]) -> Vec<String> {
 /// The one walk of a run: the sources, with the problems finding them said.
 pub fn find_sources(cfg: &Config) -> (Vec<Source>, Vec<Problem>) {
     let (sources, problems) = cfg.sources();
-    say_problems(&problems, cfg.quiet);
+    if cfg.messages {
+        say_problems(&problems, cfg.quiet);
+    }
     (sources, problems)
 }
 
@@ -122,10 +142,12 @@ pub fn scan<S: Sink + Send>(
         inner: sink,
         stats_wanted: cfg.stats,
         quiet: cfg.quiet,
+        messages: cfg.messages,
         stats: Vec::with_capacity(sources.len()),
         errors: Vec::new(),
         failed: Vec::with_capacity(sources.len()),
         lines: cfg.state.is_some(),
+        window: WindowTally::new(&cfg.filter),
     };
     let done = schedule::run(&sources, &settings, &mut runner);
     settings.read.progress.finish();
@@ -134,17 +156,85 @@ pub fn scan<S: Sink + Send>(
         stats,
         errors,
         failed,
+        window,
         ..
     } = runner;
-    Ok(Run {
+    let run = Run {
         sources,
         problems,
         stats,
         errors,
         failed,
+        window,
         started,
         state,
-    })
+    };
+    say_window(cfg, &run);
+    Ok(run)
+}
+
+/// What the time window (`--since`/`--until`) did: the events it left out that
+/// every other filter kept, and the newest event those filters kept, in the window
+/// or out. A window with nothing in it over logs whose newest event is 13 days old
+/// is a bot that stopped, and says so.
+#[derive(Clone, Debug, Default)]
+pub struct WindowTally {
+    /// The filter without its window; `None` when there is no window.
+    rest: Option<Filter>,
+    /// Events in the window (passed on).
+    pub inside: u64,
+    /// Events out of it.
+    pub outside: u64,
+    /// The newest time of an event the other filters kept.
+    pub newest: Option<i64>,
+}
+
+impl WindowTally {
+    fn new(filter: &Filter) -> WindowTally {
+        let rest = filter.has_window().then(|| Filter {
+            since: None,
+            until: None,
+            ..filter.clone()
+        });
+        WindowTally {
+            rest,
+            ..WindowTally::default()
+        }
+    }
+
+    /// Whether `ev` passes `filter`, counting it in or out of the window.
+    fn matches(&mut self, filter: &Filter, ev: &Event<'_>) -> bool {
+        let Some(rest) = &self.rest else {
+            return filter.matches(ev);
+        };
+        if !rest.matches(ev) {
+            return false;
+        }
+        // An event without a time is neither in nor out: the filter drops it.
+        let Some(t) = ev.time else { return false };
+        self.newest = self.newest.max(Some(t));
+        if filter.since.is_some_and(|s| t < s) || filter.until.is_some_and(|u| t >= u) {
+            self.outside += 1;
+            false
+        } else {
+            self.inside += 1;
+            true
+        }
+    }
+}
+
+/// Says on stderr when the time window kept nothing but left events out, and how
+/// old the newest event is (a notice: `--quiet` drops it).
+fn say_window(cfg: &Config, run: &Run) {
+    let w = &run.window;
+    if cfg.quiet || w.inside > 0 || w.outside == 0 {
+        return;
+    }
+    let _ = writeln!(
+        io::stderr().lock(),
+        "okxscan: {}",
+        crate::render::report::window_note(w.outside, w.newest, cfg.now_ms, &cfg.zone)
+    );
 }
 
 /// The sink every command's sink is wrapped in: the filter, problems said as each
@@ -154,11 +244,13 @@ struct Runner<'a, S> {
     inner: &'a mut S,
     stats_wanted: bool,
     quiet: bool,
+    messages: bool,
     stats: Vec<SourceStats>,
     errors: Vec<String>,
     failed: Vec<bool>,
     /// Lines are counted whatever the sink needs (`--state` keeps them).
     lines: bool,
+    window: WindowTally,
 }
 
 impl<S: Sink> Sink for Runner<'_, S> {
@@ -174,7 +266,7 @@ impl<S: Sink> Sink for Runner<'_, S> {
     }
 
     fn event(&mut self, ev: Event<'_>, place: &Place<'_>) -> io::Result<Flow> {
-        if self.filter.matches(&ev) {
+        if self.window.matches(self.filter, &ev) {
             self.inner.event(ev, place)
         } else {
             Ok(Flow::Go)
@@ -186,7 +278,9 @@ impl<S: Sink> Sink for Runner<'_, S> {
     }
 
     fn end(&mut self, index: usize, source: &Source, end: SourceEnd) -> io::Result<Flow> {
-        say_problems(&end.problems, self.quiet);
+        if self.messages {
+            say_problems(&end.problems, self.quiet);
+        }
         self.errors.extend(
             end.problems
                 .iter()
@@ -246,6 +340,13 @@ pub fn say_stats(run: &Run, matched: u64) {
     );
     if let Some(kib) = peak_memory_kib() {
         let _ = writeln!(err, "{kib} KiB peak resident memory");
+    }
+    if t.holes > 0 {
+        let _ = writeln!(
+            err,
+            "{} bytes of NUL holes skipped (as logrotate copytruncate leaves them)",
+            t.holes
+        );
     }
 }
 

@@ -4,10 +4,11 @@
 //! The scan also looks for clues (request-header dumps) for the diagnoses; the
 //! exit status is grep's (0 found, 1 none, 2 an input error) unless `--fail-on`
 //! matched, which gives 3 whatever else happened: a cron job alerts on it, and an
-//! input error is still said on stderr and in the report's scope.
+//! input error is still said on stderr and in the report's headline. When every
+//! input failed nothing is written (the last good report stays) and the exit is 2.
 
 use super::{find_sources, say_stats, scan, Output};
-use crate::aggregate::report::{clue_passes, ClueTally, FailOn, InputRow, Report, Tally};
+use crate::aggregate::report::{clue_passes, ClueTally, FailOn, InputRow, Outside, Report, Tally};
 use crate::cli::ReportArgs;
 use crate::config::Config;
 use crate::event::Event;
@@ -48,7 +49,23 @@ pub fn run(args: &ReportArgs) -> Result<Status> {
         .map(|p| format!("{}: {}", p.name, p.what))
         .chain(run.errors.iter().cloned())
         .collect();
+    report.log_zone = Some(cfg.log_zone.clone());
+    report.outside = cfg.filter.has_window().then_some(Outside {
+        events: run.window.outside,
+        newest: run.window.newest,
+        now_ms: cfg.now_ms,
+    });
 
+    if run.all_failed() {
+        // Nothing was read: a cron job's report of yesterday stays as it was,
+        // rather than turn into "0 events" (the errors are on stderr already).
+        let kept = match args.output.as_deref() {
+            Some(p) if p.as_os_str() != "-" => format!("; {} left as it was", p.display()),
+            _ => String::new(),
+        };
+        eprintln!("okxscan: every input failed: no report written{kept}");
+        return Ok(Status::Error);
+    }
     let ctx = run.render_ctx(&cfg, true);
     let mut out = Output::new(args.output.as_deref()).context("cannot create the output file")?;
     render::report::write(&mut out, args.format, &report, &ctx)?;
@@ -57,6 +74,8 @@ pub fn run(args: &ReportArgs) -> Result<Status> {
     if cfg.stats {
         say_stats(&run, tally.agg.total);
     }
+    // Said on stderr too: a cron job's mail shows which alert fired.
+    super::summary::say_alert(&fail_on, &tally.agg);
     Ok(if report.alert.is_some() {
         Status::Alert
     } else {

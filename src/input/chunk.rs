@@ -7,7 +7,32 @@
 //! Where a cut falls is decided from the bytes alone (a record start is one wherever
 //! the search began), so neighbouring ranges agree on it without talking to each
 //! other, and a range that holds no record start is empty without reading further.
+//!
+//! Runs of blank lines are stepped over in one go, not line by line: a blank line
+//! continues a record (bodies may hold one), so a file of blank lines is one long
+//! search for a record start, and 256 MiB of `\n` took 7 s at one step a line.
+//!
+//! A stream is held in a bounded window, whatever its bytes. The [`StreamChunker`]
+//! keeps at most `limit = min(--max-record, STREAM_RECORD).max(chunk)` bytes (4 MiB
+//! by default) while it looks for a cut; a record still going on then (a line with
+//! no newline: a binary or newline-free stream) is handed out in pieces of one chunk
+//! (1 MiB), and named with its byte offset at the end. A leading hole (NUL bytes,
+//! [`super::sniff`]) is read through and dropped, never held. So a stream holds at
+//! most, with chunks of 1 MiB, `a` chunks read ahead (`stream_ahead`, 4), `f`
+//! chunks in flight in the scheduler (4 a thread, 2 when text is kept; 8 with 2
+//! threads) and `k` spare buffers (`stream_ahead`) of at most 2 MiB each:
+//!
+//! ```text
+//!   carry (4 MiB) + its spare (<= 4 MiB) + (a + f) x 1 MiB + k x <= 2 MiB
+//!   = 4 + 4 + 12 + 8 = 28 MiB at most with 2 threads (21 MiB peak RSS measured
+//!     on 1 GiB without a newline; docs/BENCHMARKS.md)
+//! ```
+//!
+//! plus a chunk's events; a chunk cut from a full carry is copied out, so it holds
+//! a chunk's worth, and spare buffers grown past twice the chunk size are dropped,
+//! not kept. Before, a newline-free stream grew the carry to `--max-record` (1 GiB).
 
+use super::sniff::{self, back_run_len, run_len, Head};
 use crate::extract::is_continuation;
 use std::fs::File;
 use std::io::{self, Read};
@@ -19,13 +44,42 @@ const FALLBACK: usize = 1 << 20;
 /// (Read again by the next range: small, it costs little copying; a longer record
 /// doubles the read until its end is in.)
 const OVERHANG: usize = 8 * 1024;
+/// The most a stream holds while looking for the end of a record (`--max-record`
+/// when smaller): a longer record is handed out in pieces (module doc).
+pub const STREAM_RECORD: usize = 4 << 20;
+
+#[cfg(test)]
+thread_local! {
+    /// Lines looked at by the cutters, to test that blank-line runs are one step.
+    static STEPS: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
+}
+
+fn step() {
+    #[cfg(test)]
+    STEPS.with(|s| s.set(s.get() + 1));
+}
+
+/// From the line start `p`: the start of the first line that is not blank (`\n`
+/// or `\r\n` alone), or the end of `buf`.
+fn past_blank_lines(buf: &[u8], mut p: usize) -> usize {
+    loop {
+        p += run_len(&buf[p..], b'\n');
+        if buf[p..].starts_with(b"\r\n") {
+            p += 2;
+        } else {
+            return p;
+        }
+    }
+}
 
 /// The first record start at or after `pos` in `buf` (with `pos > 0`). `Ok(None)`
 /// means "need more bytes"; at end of input the end itself is a cut.
 fn find_cut(buf: &[u8], pos: usize, eof: bool) -> Option<usize> {
     let mut from = pos - 1;
     while let Some(n) = memchr::memchr(b'\n', &buf[from..]) {
-        let p = from + n + 1;
+        step();
+        // Blank lines continue a record: the whole run is one step.
+        let p = past_blank_lines(buf, from + n + 1);
         if p >= buf.len() {
             return eof.then_some(buf.len());
         }
@@ -153,24 +207,39 @@ pub fn read_range(
     max: usize,
     buf: &mut Vec<u8>,
 ) -> io::Result<std::ops::Range<usize>> {
+    read_range_from(f, 0, a, b, len, max, buf)
+}
+
+/// [`read_range`] of the file's bytes from `origin` on (after a leading hole): `a`,
+/// `b` and `len` count from there, and `origin` itself starts a record.
+pub fn read_range_from(
+    f: &File,
+    origin: u64,
+    a: u64,
+    b: u64,
+    len: u64,
+    max: usize,
+    buf: &mut Vec<u8>,
+) -> io::Result<std::ops::Range<usize>> {
     // Read from one byte early, to see whether `a` itself starts a line.
     let base = a.saturating_sub(1);
     let span = (b - base) as usize;
     let mut want = (span + OVERHANG).min((len - base) as usize);
     loop {
-        let got = read_into(f, base, want, buf)?;
+        let got = read_into(f, origin + base, want, buf)?;
         let pad = got.start;
         if got.len() < want {
             return Err(io::Error::other(format!(
-                "file shrank while being read (had {len} bytes, ended at {})",
-                base + got.len() as u64
+                "file shrank while being read (had {} bytes, ended at {})",
+                origin + len,
+                origin + base + got.len() as u64
             )));
         }
         let data = &buf[got];
         match cut(data, a, base, span, base + data.len() as u64 >= len) {
             Cut::Records(r) => return Ok(pad + r.start..pad + r.end),
             Cut::None => return Ok(0..0),
-            Cut::More => want = grow(want, a, base, len, max)?,
+            Cut::More => want = grow(want, origin + a, base, len, max)?,
         }
     }
 }
@@ -193,36 +262,107 @@ pub fn map_range(map: &[u8], a: u64, b: u64, max: usize) -> io::Result<std::ops:
     }
 }
 
-/// Cuts a stream into chunks of about `size` bytes of whole records.
+/// Cuts a stream into chunks of about `size` bytes of whole records, in a bounded
+/// window (module doc).
 pub struct StreamChunker<R> {
     reader: R,
     size: usize,
+    /// The most held while looking for a cut.
     max: usize,
     carry: Vec<u8>,
     eof: bool,
     failed: Option<io::Error>,
-    /// Bytes handed out so far.
+    /// Bytes read through so far (handed out, or dropped as a leading hole): the
+    /// stream offset of the carry's first byte.
     pub offset: u64,
-    /// A record longer than `max` had to be cut.
-    pub oversized: bool,
+    /// A record longer than `max` had to be cut: how many, and where the first began.
+    pub oversized: u64,
+    pub first_oversized: Option<u64>,
+    /// The last chunk handed out was a piece of an over-long record.
+    cutting: bool,
+    /// What [`StreamChunker::sniff`] found.
+    head: Option<Head>,
     /// Buffers handed back after use ([`StreamChunker::recycle`]): a chunk's memory
     /// is reused instead of freed and faulted in again.
     spare: Vec<Vec<u8>>,
 }
 
 impl<R: Read> StreamChunker<R> {
+    /// Chunks of about `size` bytes; records up to `max` bytes (at most
+    /// [`STREAM_RECORD`]) are kept whole.
     pub fn new(reader: R, size: usize, max: usize) -> StreamChunker<R> {
+        let size = size.max(1);
         StreamChunker {
             reader,
-            size: size.max(1),
-            max: max.max(size.max(1)),
+            size,
+            max: max.min(STREAM_RECORD).max(size),
             carry: Vec::new(),
             eof: false,
             failed: None,
             offset: 0,
-            oversized: false,
+            oversized: 0,
+            first_oversized: None,
+            cutting: false,
+            head: None,
             spare: Vec::new(),
         }
+    }
+
+    /// Reads the stream's head and classifies it ([`sniff::classify_head`]), before
+    /// the first chunk: a leading hole is read through and dropped (its length is in
+    /// `Head::Text`), never held, however long. A read error comes out of the next
+    /// [`StreamChunker::next_chunk`].
+    pub fn sniff(&mut self) -> Head {
+        if let Some(h) = self.head {
+            return h;
+        }
+        assert!(self.offset == 0, "sniff before the first chunk");
+        let mut dropped = 0;
+        loop {
+            // Through a hole in reads of 256 KiB, not 8 KiB.
+            self.fill(if dropped > 0 { 256 << 10 } else { sniff::HEAD });
+            let z = sniff::leading_nuls(&self.carry);
+            let done = self.eof || self.failed.is_some();
+            if z < self.carry.len() || done {
+                break;
+            }
+            // All NUL so far (at least HEAD bytes): a hole going on.
+            dropped += z;
+            self.carry.clear();
+        }
+        let z = sniff::leading_nuls(&self.carry);
+        self.fill(z + sniff::HEAD);
+        let head = if dropped > 0 {
+            self.carry.drain(..z);
+            dropped += z;
+            match sniff::classify_head(&self.carry) {
+                Head::Text { .. } => Head::Text { hole: dropped },
+                Head::Binary => Head::Binary,
+            }
+        } else {
+            let h = sniff::classify_head(&self.carry);
+            if let Head::Text { hole } = h {
+                self.carry.drain(..hole);
+                dropped = hole;
+            }
+            h
+        };
+        self.offset += dropped as u64;
+        self.head = Some(head);
+        head
+    }
+
+    /// Where records over the limit were cut, said once at the end.
+    pub fn oversized_note(&self) -> Option<String> {
+        let at = self.first_oversized?;
+        let more = match self.oversized {
+            1 => String::new(),
+            n => format!(" (and {} more)", n - 1),
+        };
+        Some(format!(
+            "a line longer than {} KiB, at byte {at}{more}, was cut into pieces; an error body across a cut may be missed",
+            self.max >> 10
+        ))
     }
 
     fn fill(&mut self, upto: usize) {
@@ -264,10 +404,19 @@ impl<R: Read> StreamChunker<R> {
                 last_cut(&self.carry)
             };
             match cut {
-                Some(c) if c > 0 => return Ok(Some(self.take(c))),
+                Some(c) if c > 0 => {
+                    self.cutting = false;
+                    return Ok(Some(self.take(c)));
+                }
                 _ if self.carry.len() >= self.max => {
-                    self.oversized = true;
-                    let c = self.carry.len();
+                    // An over-long record: its first chunk's worth goes out as a
+                    // piece, and the window slides on (never grows past `max`).
+                    if !self.cutting {
+                        self.oversized += 1;
+                        self.first_oversized.get_or_insert(self.offset);
+                    }
+                    self.cutting = true;
+                    let c = self.size.min(self.carry.len());
                     return Ok(Some(self.take(c)));
                 }
                 _ => target = (self.carry.len() * 2).min(self.max),
@@ -275,19 +424,31 @@ impl<R: Read> StreamChunker<R> {
         }
     }
 
+    /// Hands out the carry's first `n` bytes. The smaller part is copied: the rest
+    /// into a spare buffer that becomes the carry, or, for a piece of an over-long
+    /// record (a chunk out of a 4 MiB carry), the piece into a spare buffer, so
+    /// that no chunk in flight holds a carry-sized buffer for a chunk-sized piece
+    /// (47 MiB peak on a newline-free stream, 24 MiB with this).
     fn take(&mut self, n: usize) -> Vec<u8> {
-        let mut rest = self.spare.pop().unwrap_or_default();
-        rest.clear();
-        rest.extend_from_slice(&self.carry[n..]);
-        self.carry.truncate(n);
-        let chunk = std::mem::replace(&mut self.carry, rest);
+        let mut other = self.spare.pop().unwrap_or_default();
+        other.clear();
+        let chunk = if 2 * n < self.carry.len() {
+            other.extend_from_slice(&self.carry[..n]);
+            self.carry.drain(..n);
+            other
+        } else {
+            other.extend_from_slice(&self.carry[n..]);
+            self.carry.truncate(n);
+            std::mem::replace(&mut self.carry, other)
+        };
         self.offset += chunk.len() as u64;
         chunk
     }
 
-    /// Takes back a chunk's buffer for a later chunk (at most `keep` are kept).
+    /// Takes back a chunk's buffer for a later chunk (at most `keep` are kept, and
+    /// none grown past twice the chunk size: the window stays bounded).
     pub fn recycle(&mut self, buf: Vec<u8>, keep: usize) {
-        if self.spare.len() < keep {
+        if self.spare.len() < keep && buf.capacity() <= 2 * self.size {
             self.spare.push(buf);
         }
     }
@@ -299,6 +460,7 @@ fn last_cut(buf: &[u8]) -> Option<usize> {
     let mut end = buf.len();
     let mut any = None;
     while let Some(n) = memchr::memrchr(b'\n', &buf[..end]) {
+        step();
         let p = n + 1;
         if p < buf.len() {
             if !is_continuation(&buf[p..]) {
@@ -309,7 +471,16 @@ fn last_cut(buf: &[u8]) -> Option<usize> {
                 return any;
             }
         }
-        end = n;
+        // The lines that start inside a run of `k` newlines ending at `n` (from
+        // `n + 2 - k` to `n`) are blank, continuations: one step back over them all.
+        let k = back_run_len(&buf[..=n], b'\n');
+        if k >= 2 {
+            any.get_or_insert(n);
+            if buf.len() - (n + 2 - k) > FALLBACK {
+                return any;
+            }
+        }
+        end = n + 1 - k;
     }
     None
 }
@@ -366,8 +537,186 @@ mod tests {
             assert!(part.len() <= 1000);
             n += part.len();
         }
-        assert!(c.oversized);
+        assert_eq!(c.oversized, 1);
         assert_eq!(n, big.len());
+    }
+
+    fn steps<T>(f: impl FnOnce() -> T) -> (T, usize) {
+        STEPS.with(|s| s.set(0));
+        let out = f();
+        (out, STEPS.with(|s| s.get()))
+    }
+
+    #[test]
+    fn a_run_of_blank_lines_is_one_step_for_the_cutters() {
+        for blank in ["\n", "\r\n"] {
+            let mut buf = b"a 1\n".to_vec();
+            buf.extend(blank.repeat(100_000).as_bytes());
+            let at = buf.len();
+            buf.extend(b"b 2\n  more\n");
+            let (cut, n) = steps(|| find_cut(&buf, 1, false));
+            assert_eq!(cut, Some(at), "{blank:?}");
+            assert!(n <= 3, "{blank:?}: {n} steps");
+            let end = buf.len();
+            let (cut, n) = steps(|| find_cut(&buf, 1, true));
+            assert_eq!(cut, Some(at));
+            assert!(n <= 3, "{n} steps");
+            assert_eq!(find_cut(&buf[..at], 1, true), Some(at));
+            assert_eq!(find_cut(&buf[..at], 1, false), None);
+            assert_eq!(find_cut(&buf, at + 1, true), Some(end));
+        }
+        // The stream cutter, walking back.
+        let mut buf = b"a 1\n".to_vec();
+        buf.extend(b"\n".repeat(100_000));
+        buf.extend(b"  more\n\n\n");
+        let (cut, n) = steps(|| last_cut(&buf));
+        assert_eq!(cut, None, "one record from the start");
+        assert!(n <= 4, "{n} steps");
+        let mut small = b"a 1\nb 2\n".to_vec();
+        small.extend(b"\n".repeat(1000));
+        small.extend(b"  more\n\n\nx");
+        let (cut, n) = steps(|| last_cut(&small));
+        assert_eq!(cut, Some(small.len() - 1));
+        assert!(n <= 2, "{n} steps");
+        small.pop();
+        let (cut, n) = steps(|| last_cut(&small));
+        assert_eq!(cut, Some(4), "the record start before the run");
+        assert!(n <= 5, "{n} steps");
+    }
+
+    #[test]
+    fn last_cut_over_blank_runs_is_what_a_line_by_line_walk_gives() {
+        fn slow(buf: &[u8]) -> Option<usize> {
+            let mut any = None;
+            for p in (1..buf.len()).rev().filter(|&p| buf[p - 1] == b'\n') {
+                if !is_continuation(&buf[p..]) {
+                    return Some(p);
+                }
+                any.get_or_insert(p);
+                if buf.len() - p > FALLBACK {
+                    return any;
+                }
+            }
+            None
+        }
+        let parts: [&[u8]; 5] = [b"\n", b"\n\n\n", b"x 1\n", b"  y\n", b"\r\n"];
+        let mut seed = 7u64;
+        for _ in 0..3000 {
+            let mut buf = Vec::new();
+            for _ in 0..(seed % 9) {
+                seed = seed
+                    .wrapping_mul(6364136223846793005)
+                    .wrapping_add(1442695040888963407);
+                buf.extend(parts[(seed >> 33) as usize % parts.len()]);
+            }
+            if seed % 3 == 0 {
+                buf.extend(b"tail");
+            }
+            assert_eq!(
+                last_cut(&buf),
+                slow(&buf),
+                "{:?}",
+                String::from_utf8_lossy(&buf)
+            );
+        }
+        // Across the fallback distance.
+        let mut buf = b"x\n".repeat(3);
+        buf.extend(b"\n".repeat(FALLBACK + 10));
+        buf.extend(b"  z\n\n");
+        assert_eq!(last_cut(&buf), slow(&buf));
+    }
+
+    /// A reader of `n` bytes of `byte`, then `tail`.
+    struct Endless {
+        byte: u8,
+        n: usize,
+        tail: &'static [u8],
+    }
+    impl Read for Endless {
+        fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+            if self.n == 0 {
+                return self.tail.read(buf);
+            }
+            let k = buf.len().min(self.n);
+            buf[..k].fill(self.byte);
+            self.n -= k;
+            Ok(k)
+        }
+    }
+
+    #[test]
+    fn a_newline_free_stream_is_held_in_a_bounded_window() {
+        let n = 3 * STREAM_RECORD + 12345;
+        let tail = b"\n2026-11-22 10:00:00 {\"code\":\"50011\"}\n";
+        // --max-record's default: 1 GiB, which was what such a stream grew to.
+        let mut c = StreamChunker::new(
+            Endless {
+                byte: b'a',
+                n,
+                tail,
+            },
+            1 << 20,
+            1 << 30,
+        );
+        let mut total = 0;
+        let mut last = Vec::new();
+        let mut held = Vec::new();
+        while let Some(part) = c.next_chunk().unwrap() {
+            assert!(part.len() <= STREAM_RECORD, "{}", part.len());
+            assert!(
+                c.carry.capacity() <= 2 * STREAM_RECORD,
+                "{}",
+                c.carry.capacity()
+            );
+            total += part.len();
+            held.push(part.capacity());
+            last = part;
+        }
+        assert_eq!(total, n + tail.len());
+        // The pieces hold a chunk's worth each, not a carry's (but the last two:
+        // the end of the line, and what follows).
+        assert!(held.len() > 5, "{held:?}");
+        for cap in &held[..held.len() - 2] {
+            assert!(*cap <= 2 << 20, "{held:?}");
+        }
+        assert!(last.ends_with(tail));
+        assert_eq!((c.oversized, c.first_oversized), (1, Some(0)));
+        let note = c.oversized_note().unwrap();
+        assert!(note.contains("4096 KiB, at byte 0,"), "{note}");
+    }
+
+    #[test]
+    fn a_leading_hole_is_read_through_and_dropped_never_held() {
+        let tail = b"2026-11-22 10:00:00 {\"code\":\"50011\"}\n";
+        for n in [16, 5000, 3 * STREAM_RECORD + 7] {
+            let mut c = StreamChunker::new(Endless { byte: 0, n, tail }, 1 << 20, 1 << 30);
+            assert_eq!(c.sniff(), Head::Text { hole: n });
+            assert!(c.carry.capacity() <= 512 << 10);
+            assert_eq!(c.offset, n as u64);
+            assert_eq!(c.next_chunk().unwrap().unwrap(), tail);
+            assert_eq!(c.next_chunk().unwrap(), None);
+        }
+        // All NULs: a hole with nothing after it.
+        let mut c = StreamChunker::new(
+            Endless {
+                byte: 0,
+                n: 100_000,
+                tail: b"",
+            },
+            1 << 20,
+            1 << 30,
+        );
+        assert_eq!(c.sniff(), Head::Text { hole: 100_000 });
+        assert_eq!(c.next_chunk().unwrap(), None);
+        // Binary: nothing is dropped (`--binary` scans it all).
+        let bin = b"\x00\x00\x00\x10header\x00\nline\n";
+        let mut c = StreamChunker::new(&bin[..], 4, 100);
+        assert_eq!(c.sniff(), Head::Binary);
+        let mut all = Vec::new();
+        while let Some(p) = c.next_chunk().unwrap() {
+            all.extend(p);
+        }
+        assert_eq!(all, bin);
     }
 
     #[test]

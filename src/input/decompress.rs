@@ -27,7 +27,7 @@ impl Format {
 pub fn sniff(head: &[u8]) -> Option<Format> {
     if head.starts_with(&[0x1f, 0x8b]) {
         Some(Format::Gzip)
-    } else if head.starts_with(&[0x28, 0xb5, 0x2f, 0xfd]) {
+    } else if head.starts_with(&[0x28, 0xb5, 0x2f, 0xfd]) || is_zstd_skippable(head) {
         Some(Format::Zstd)
     } else if head.starts_with(b"BZh") && head.get(3).is_some_and(|d| (b'1'..=b'9').contains(d)) {
         Some(Format::Bzip2)
@@ -36,6 +36,13 @@ pub fn sniff(head: &[u8]) -> Option<Format> {
     } else {
         None
     }
+}
+
+/// A zstd skippable frame starts the stream: magic `0x184D2A50` to `0x184D2A5F`,
+/// little-endian (`pzstd` writes one before each frame, holding the frame's size;
+/// other tools put metadata there). The decoder skips such frames wherever they are.
+fn is_zstd_skippable(head: &[u8]) -> bool {
+    matches!(head, [0x50..=0x5f, 0x2a, 0x4d, 0x18, ..])
 }
 
 /// Wraps `r` in the decoder for `format`.
@@ -97,6 +104,40 @@ mod tests {
         roundtrip(&data, xz.finish().unwrap(), Format::Xz);
         let (_, f) = open_stream(&b"plain text\n"[..]).unwrap();
         assert_eq!(f, None);
+    }
+
+    /// A zstd skippable frame: magic `0x184D2A5n`, payload size, payload.
+    fn skippable(n: u8, payload: &[u8]) -> Vec<u8> {
+        let mut f = vec![0x50 + n, 0x2a, 0x4d, 0x18];
+        f.extend((payload.len() as u32).to_le_bytes());
+        f.extend(payload);
+        f
+    }
+
+    #[test]
+    fn zstd_with_skippable_frames_anywhere_as_pzstd_writes_it() {
+        let a = b"2026-11-22 okx {\"code\":\"50102\"}\n".repeat(50);
+        let b = b"2026-11-22 okx {\"code\":\"50011\"}\n".repeat(50);
+        let za = zstd::encode_all(&a[..], 1).unwrap();
+        let zb = zstd::encode_all(&b[..], 1).unwrap();
+        let mut both = a.clone();
+        both.extend_from_slice(&b);
+        for n in [0, 7, 15] {
+            // First, as pzstd puts one (holding the next frame's size) before each.
+            let mut first = skippable(n, &(za.len() as u32).to_le_bytes());
+            first.extend(&za);
+            roundtrip(&a, first.clone(), Format::Zstd);
+            // Between frames, and last, and an empty one.
+            let mut between = za.clone();
+            between.extend(skippable(n, b"metadata of any length"));
+            between.extend(skippable(n, b""));
+            between.extend(&zb);
+            between.extend(skippable(n, b"end"));
+            roundtrip(&both, between, Format::Zstd);
+        }
+        // Text that merely starts with the frame's first byte is text.
+        assert_eq!(sniff(b"P*M line"), None);
+        assert_eq!(sniff(&[0x60, 0x2a, 0x4d, 0x18]), None);
     }
 
     #[test]

@@ -28,9 +28,10 @@ pub mod mapped {
 }
 pub mod open;
 pub mod progress;
+pub mod sniff;
 pub mod state;
 
-use globset::{Glob, GlobMatcher};
+use globset::{Glob, GlobSet, GlobSetBuilder};
 use std::collections::HashSet;
 use std::fs::{self, File};
 use std::io;
@@ -95,28 +96,77 @@ impl Problem {
 /// How directories are walked.
 #[derive(Clone, Debug, Default)]
 pub struct WalkOptions {
-    /// Only files whose name (or path, for patterns with `/`) matches.
-    pub glob: Option<GlobMatcher>,
+    /// Which files of a walked directory are read (`-g`).
+    pub globs: Globs,
     /// Follow symbolic links inside directories (loops are detected and skipped).
     pub follow: bool,
 }
 
+/// `-g` globs, as ripgrep takes them: a file is read when it matches one of the
+/// globs without `!` (or there are none) and none of the globs with `!`. A glob
+/// holding a `/` is matched against the path, any other against the file name.
+#[derive(Clone, Debug, Default)]
+pub struct Globs {
+    /// Whether any glob without `!` was given.
+    includes: bool,
+    include_name: GlobSet,
+    include_path: GlobSet,
+    exclude_name: GlobSet,
+    exclude_path: GlobSet,
+}
+
+impl Globs {
+    pub fn new<S: AsRef<str>>(patterns: &[S]) -> Result<Globs, globset::Error> {
+        let mut sets: [GlobSetBuilder; 4] = std::array::from_fn(|_| GlobSetBuilder::new());
+        let mut includes = false;
+        for p in patterns {
+            let p = p.as_ref();
+            let (exclude, p) = match p.strip_prefix('!') {
+                Some(rest) => (true, rest),
+                None => (false, p),
+            };
+            includes |= !exclude;
+            let slot = usize::from(exclude) * 2 + usize::from(p.contains('/'));
+            sets[slot].add(Glob::new(p)?);
+        }
+        let [include_name, include_path, exclude_name, exclude_path] = sets;
+        Ok(Globs {
+            includes,
+            include_name: include_name.build()?,
+            include_path: include_path.build()?,
+            exclude_name: exclude_name.build()?,
+            exclude_path: exclude_path.build()?,
+        })
+    }
+
+    /// Whether the file at `path` is read.
+    pub fn wants(&self, path: &Path) -> bool {
+        let name = path.file_name().map(Path::new).unwrap_or(path);
+        let hit =
+            |by_name: &GlobSet, by_path: &GlobSet| by_name.is_match(name) || by_path.is_match(path);
+        (!self.includes || hit(&self.include_name, &self.include_path))
+            && !hit(&self.exclude_name, &self.exclude_path)
+    }
+}
+
 impl WalkOptions {
     pub fn with_glob(pattern: Option<&str>, follow: bool) -> Result<WalkOptions, globset::Error> {
-        let glob = pattern
-            .map(|p| Glob::new(p).map(|g| g.compile_matcher()))
-            .transpose()?;
-        Ok(WalkOptions { glob, follow })
+        WalkOptions::with_globs(pattern.as_slice(), follow)
+    }
+
+    /// Options with the `-g` globs `patterns` (see [`Globs`]).
+    pub fn with_globs<S: AsRef<str>>(
+        patterns: &[S],
+        follow: bool,
+    ) -> Result<WalkOptions, globset::Error> {
+        Ok(WalkOptions {
+            globs: Globs::new(patterns)?,
+            follow,
+        })
     }
 
     fn wants(&self, path: &Path) -> bool {
-        let Some(g) = &self.glob else { return true };
-        let pattern_has_dir = g.glob().glob().contains('/');
-        if pattern_has_dir {
-            g.is_match(path)
-        } else {
-            path.file_name().is_some_and(|n| g.is_match(n))
-        }
+        self.globs.wants(path)
     }
 }
 
@@ -269,13 +319,10 @@ impl Walk<'_> {
     }
 }
 
-/// How much of a source's first chunk is looked at for NUL bytes.
-const HEAD: usize = 8 * 1024;
-
-/// Why a source whose first chunk is `head` is skipped as binary, if it is.
+/// Why a source whose first chunk is `head` (after its leading hole, if any) is
+/// skipped as binary, if it is ([`sniff::classify_head`]).
 pub fn binary_problem(head: &[u8]) -> Option<String> {
-    memchr::memchr(0, &head[..head.len().min(HEAD)])
-        .is_some()
+    (sniff::classify_head(head) == sniff::Head::Binary)
         .then(|| "binary file (NUL bytes), skipped; use --binary to scan it".to_string())
 }
 
@@ -408,7 +455,7 @@ mod tests {
             }
         }
         let opts = WalkOptions {
-            glob: None,
+            globs: Globs::default(),
             follow: true,
         };
         let (src, _) = expand(&[d.path().join("l0").display().to_string()], &opts);
@@ -431,7 +478,7 @@ mod tests {
         fs::write(d.path().join("a/x.log"), "x\n").unwrap();
         std::os::unix::fs::symlink(d.path(), d.path().join("a/loop")).unwrap();
         let opts = WalkOptions {
-            glob: None,
+            globs: Globs::default(),
             follow: true,
         };
         let (src, probs) = expand(&[d.path().display().to_string()], &opts);

@@ -11,10 +11,12 @@ use super::chunk::{self, StreamChunker};
 use super::decompress::{self, Format};
 use super::mapped::Mapped;
 use super::progress::Progress;
+use super::sniff;
 use super::{describe, open_file, widen_pipe, Source};
 use std::fs::File;
 use std::io::{self, Read, Seek};
 use std::ops::Range;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::mpsc::{self, Receiver, Sender, SyncSender, TryRecvError};
 use std::sync::Arc;
 
@@ -108,14 +110,60 @@ fn open_regular(
         Some(_) => opts.map_chunk_size,
         None => opts.chunk_size,
     };
+    // The file's records begin after its leading hole: the ranges count from there
+    // (so no chunk has to hold the hole, however long).
+    let hole = leading_hole(&file, len).map_err(|e| describe(&e))?;
     Ok(Opened::File(Arc::new(FileInput {
         file,
         len,
+        hole,
         map,
-        ranges: chunk::ranges(len, size),
+        ranges: chunk::ranges(len - hole, size),
         max_record: opts.max_record,
         seek_end,
     })))
+}
+
+/// The file's leading hole ([`sniff`]): its run of NUL bytes, when long enough to
+/// be one. Read in blocks by `pread` (never held whole, and not through the map:
+/// mapped pages read count in the resident memory), from the first data the file
+/// system has: a hole left by `copytruncate` is sparse, and is not read at all.
+fn leading_hole(file: &File, len: u64) -> io::Result<u64> {
+    let first = chunk::read_full(file, 0, 8)?;
+    if sniff::leading_nuls(&first) < first.len().min(8) || first.is_empty() {
+        return Ok(0);
+    }
+    let mut n = first_data(file).min(len);
+    while n < len {
+        let block = chunk::read_full(file, n, 256 << 10)?;
+        let z = sniff::leading_nuls(&block);
+        n += z as u64;
+        if z < block.len() || block.is_empty() {
+            break;
+        }
+    }
+    Ok(if n >= sniff::HOLE_MIN as u64 { n } else { 0 })
+}
+
+/// Where the file's first data lies (`SEEK_DATA`): all before it is a sparse hole.
+#[cfg(target_os = "linux")]
+fn first_data(file: &File) -> u64 {
+    use std::os::fd::AsRawFd;
+    // SAFETY: lseek on a descriptor this process holds open; the offset it leaves
+    // does not matter (the file is read by `pread`, at explicit offsets).
+    let at = unsafe { libc::lseek(file.as_raw_fd(), 0, libc::SEEK_DATA) };
+    match u64::try_from(at) {
+        Ok(at) => at,
+        // No data at all: a hole to the end.
+        Err(_) if io::Error::last_os_error().raw_os_error() == Some(libc::ENXIO) => u64::MAX,
+        // Not supported here: read from the start.
+        Err(_) => 0,
+    }
+}
+
+#[cfg(not(target_os = "linux"))]
+fn first_data(_: &File) -> u64 {
+    0
 }
 
 /// A file an earlier run read part of (`--state`): its new bytes, up to the end of
@@ -199,6 +247,8 @@ fn stdin_file() -> Option<(File, u64)> {
 pub struct FileInput {
     file: File,
     len: u64,
+    /// The leading hole, skipped: [`FileInput::ranges`] count from its end.
+    hole: u64,
     map: Option<Mapped>,
     ranges: Vec<(u64, u64)>,
     max_record: usize,
@@ -240,17 +290,34 @@ impl FileInput {
         self.map.is_some()
     }
 
+    /// The leading hole skipped (NUL bytes, as `logrotate copytruncate` leaves).
+    pub fn hole(&self) -> u64 {
+        self.hole
+    }
+
     /// The whole records that start in `range`, in place when mapped, else read
     /// into `buf`.
     pub fn read(self: &Arc<Self>, (a, b): (u64, u64), mut buf: Vec<u8>) -> io::Result<Bytes> {
         if let Some(map) = &self.map {
-            let r = chunk::map_range(map.bytes(), a, b, self.max_record)?;
+            let hole = self.hole as usize;
+            let r = chunk::map_range(&map.bytes()[hole..], a, b, self.max_record)?;
             if map.shrank() {
                 return Err(self.shrank());
             }
-            return Ok(Bytes::Mapped(Arc::clone(self), r));
+            return Ok(Bytes::Mapped(
+                Arc::clone(self),
+                hole + r.start..hole + r.end,
+            ));
         }
-        let r = chunk::read_range(&self.file, a, b, self.len, self.max_record, &mut buf)?;
+        let r = chunk::read_range_from(
+            &self.file,
+            self.hole,
+            a,
+            b,
+            self.len - self.hole,
+            self.max_record,
+            &mut buf,
+        )?;
         Ok(Bytes::Owned(buf, r))
     }
 
@@ -297,6 +364,8 @@ pub enum Piece {
 pub struct StreamInput {
     rx: Receiver<Piece>,
     back: Sender<Vec<u8>>,
+    /// The leading hole the reader read through ([`StreamChunker::sniff`]).
+    hole: Arc<AtomicU64>,
     pub compressed: Option<Format>,
     done: bool,
 }
@@ -341,12 +410,23 @@ impl StreamInput {
         let (tx, rx) = mpsc::sync_channel(opts.stream_ahead.max(1));
         let (back, back_rx) = mpsc::channel();
         let (size, max, keep) = (opts.chunk_size, opts.max_record, opts.stream_ahead);
+        let hole = Arc::new(AtomicU64::new(0));
+        let found = Arc::clone(&hole);
         // Detached: a sink that stops early drops the receiver, and the reader ends
         // at its next chunk (a pipe that never ends would keep a scoped thread).
-        std::thread::spawn(move || read_stream(reader, format, size, max, keep, tx, back_rx));
+        std::thread::spawn(move || {
+            let mut chunker = StreamChunker::new(reader, size, max);
+            // A leading hole is read through here; binary content stays, for the
+            // first chunk's check.
+            if let sniff::Head::Text { hole } = chunker.sniff() {
+                found.store(hole as u64, Ordering::Relaxed);
+            }
+            read_stream(chunker, format, keep, tx, back_rx)
+        });
         Ok(Opened::Stream(StreamInput {
             rx,
             back,
+            hole,
             compressed: format,
             done: false,
         }))
@@ -379,18 +459,21 @@ impl StreamInput {
     pub fn recycler(&self) -> Sender<Vec<u8>> {
         self.back.clone()
     }
+
+    /// The stream's leading hole (NUL bytes skipped), known once its first chunk
+    /// has come.
+    pub fn hole(&self) -> Arc<AtomicU64> {
+        Arc::clone(&self.hole)
+    }
 }
 
 fn read_stream(
-    reader: Box<dyn Read + Send>,
+    mut chunker: StreamChunker<Box<dyn Read + Send>>,
     format: Option<Format>,
-    size: usize,
-    max: usize,
     keep: usize,
     tx: SyncSender<Piece>,
     back: Receiver<Vec<u8>>,
 ) {
-    let mut chunker = StreamChunker::new(reader, size, max);
     loop {
         while let Ok(buf) = back.try_recv() {
             chunker.recycle(buf, keep);
@@ -413,11 +496,8 @@ fn read_stream(
             return;
         }
     }
-    if chunker.oversized {
-        let _ = tx.send(Piece::Failed(format!(
-            "a line longer than {} MiB was cut into pieces; an error body across a cut may be missed",
-            max >> 20
-        )));
+    if let Some(note) = chunker.oversized_note() {
+        let _ = tx.send(Piece::Failed(note));
     }
 }
 

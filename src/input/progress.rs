@@ -1,7 +1,9 @@
 //! Progress on stderr for long runs: bytes read of the total (compressed bytes for
 //! compressed input), rate and ETA. Shown only on a terminal (or with `--progress`),
 //! and only once a run has taken about a second, so short runs and cron jobs print
-//! nothing.
+//! nothing. With no size to measure against (stdin, a FIFO: a total of 0, or more
+//! read than the files' sizes said), a spinner with the bytes read and the rate, not
+//! a bar stuck full at `1.21 GiB/0 B`.
 
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use std::time::Duration;
@@ -24,14 +26,10 @@ impl Progress {
         } else {
             ProgressDrawTarget::stderr_with_hz(10)
         };
-        let bar = ProgressBar::with_draw_target(Some(total), ProgressDrawTarget::hidden());
-        bar.set_style(
-            ProgressStyle::with_template(
-                "{spinner} {bytes}/{total_bytes} [{wide_bar}] {binary_bytes_per_sec} ETA {eta}",
-            )
-            .expect("valid template")
-            .progress_chars("=> "),
-        );
+        let sized = total > 0;
+        let bar =
+            ProgressBar::with_draw_target(sized.then_some(total), ProgressDrawTarget::hidden());
+        bar.set_style(style(sized));
         let delayed = bar.clone();
         // Stay hidden for the first second: short runs print nothing.
         std::thread::spawn(move || {
@@ -47,6 +45,11 @@ impl Progress {
     pub fn add(&self, bytes: u64) {
         if let Some(b) = &self.bar {
             b.inc(bytes);
+            if b.length().is_some_and(|len| b.position() > len) {
+                // Stdin beside files: the total was not the total after all.
+                b.unset_length();
+                b.set_style(style(false));
+            }
         }
     }
 
@@ -56,6 +59,22 @@ impl Progress {
             b.finish_and_clear();
         }
     }
+}
+
+/// The line's template: a bar with ETA over a known total, else (`sized` false)
+/// a spinner with bytes read and rate.
+pub fn template(sized: bool) -> &'static str {
+    if sized {
+        "{spinner} {bytes}/{total_bytes} [{wide_bar}] {binary_bytes_per_sec} ETA {eta}"
+    } else {
+        "{spinner} {bytes} read, {binary_bytes_per_sec}, {elapsed}"
+    }
+}
+
+fn style(sized: bool) -> ProgressStyle {
+    ProgressStyle::with_template(template(sized))
+        .expect("valid template")
+        .progress_chars("=> ")
 }
 
 /// Stderr as a terminal even when it is not one (for `--progress`).
@@ -91,5 +110,40 @@ impl indicatif::TermLike for Stderr {
     fn flush(&self) -> std::io::Result<()> {
         use std::io::Write;
         std::io::stderr().flush()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn no_known_size_shows_a_spinner_not_a_full_bar() {
+        assert!(template(true).contains("{wide_bar}"));
+        assert!(template(true).contains("{total_bytes}"));
+        let spinner = template(false);
+        assert!(!spinner.contains("bar") && !spinner.contains("total") && !spinner.contains("eta"));
+        assert!(spinner.contains("{bytes}") && spinner.contains("{binary_bytes_per_sec}"));
+        // Both templates are valid.
+        style(true);
+        style(false);
+    }
+
+    #[test]
+    fn stdin_total_of_zero_is_unsized_and_overflow_turns_sized_unsized() {
+        let p = Progress::new(0, false);
+        let b = p.bar.as_ref().unwrap();
+        assert_eq!(b.length(), None, "total 0: no length, a spinner");
+        p.finish();
+        let p = Progress::new(10, false);
+        p.add(4);
+        assert_eq!(p.bar.as_ref().unwrap().length(), Some(10));
+        p.add(20);
+        assert_eq!(
+            p.bar.as_ref().unwrap().length(),
+            None,
+            "read past the total"
+        );
+        p.finish();
     }
 }

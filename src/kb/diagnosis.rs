@@ -7,6 +7,8 @@
 pub enum Cause {
     /// Requests sent with an empty or `nan` key, signature or passphrase.
     Credentials,
+    /// The log's stamps are in another zone than the one they were read in.
+    Zone,
     /// The request timestamps are too far from the exchange's clock.
     Clock,
     /// The key lacks a permission (or the account a right).
@@ -31,6 +33,13 @@ pub fn advice(c: Cause) -> Advice {
                 "Load the API key, secret and passphrase before the exchange client is built, refuse to start when one is empty, and restart the bot. Put the real passphrase in the OK-ACCESS-PASSPHRASE header.",
             ],
         },
+        Cause::Zone => Advice {
+            title: "Logs written in another zone",
+            fix: &[
+                "A log time written without its zone is read in the log zone (`--log-tz`, default `$TZ`); read in the wrong one, every time is hours off: the timeline and the bursts move and the clock looks wrong when it is not.",
+                "Run again with `--log-tz` set to the zone the bot writes its times in (`--tz` only changes how times are shown). Better, have the bot write its times with their offset (`2026-11-22T18:07:30+08:00`, or in UTC with `Z`).",
+            ],
+        },
         Cause::Clock => Advice {
             title: "Clock drift",
             fix: &[
@@ -50,8 +59,13 @@ pub fn advice(c: Cause) -> Advice {
 /// Said of a clock diagnosis when no request header dump measured the offset.
 pub const NO_OFFSET: &str = "No request header dump with OK-ACCESS-TIMESTAMP was found to measure the offset (log request headers at DEBUG level to measure it).";
 
-/// Said when the offset is close to a whole number of hours; `zone` is the zone
-/// the log's naive times were read in.
-pub fn zone_hint(zone: &str) -> String {
-    format!("That is close to a whole number of hours: the log's times may be in another zone than the one used to read them ({zone}); try --tz before blaming the clock.")
+/// Said of a zone diagnosis: the line stamps, read in `read`, look written in
+/// `written` (`UTC+8`), which `--log-tz {arg}` reads right.
+pub fn zone_finding(hours: &str, read: &str, written: &str, arg: &str) -> String {
+    format!("That is {hours}: the log's times were read in {read} but look written in {written}, not a clock {hours} off. Read them with --log-tz {arg}.")
 }
+
+/// Said of a clock diagnosis whose offset is measured after taking a zone's whole
+/// hours off.
+pub const AFTER_ZONE: &str =
+    "After taking off the zone's whole hours (see \"Logs written in another zone\"):";

@@ -42,28 +42,38 @@ pub fn prefix(buf: &mut Vec<u8>, st: &TextStyle, name: &str, line: u64, sep: cha
     }
 }
 
-/// A matching line, its error body highlighted (or only the body with `-o`).
+/// A matching line, its error body highlighted (or only the body with `-o`). The
+/// whole line is masked first and the body's span moved onto the masked text: a
+/// value is never cut by the highlight into pieces the masking cannot recognise.
 pub fn text_line(buf: &mut Vec<u8>, ctx: &RenderCtx, st: &TextStyle, ev: &Event) {
-    let text = ev.text.as_deref().unwrap_or("");
+    let raw = ev.text.as_deref().unwrap_or("");
     prefix(buf, st, ctx.name(ev.source), ev.line, ':');
     let span = ev.span.filter(|&(s, e)| {
-        s <= e && e <= text.len() && text.is_char_boundary(s) && text.is_char_boundary(e)
+        s <= e && e <= raw.len() && raw.is_char_boundary(s) && raw.is_char_boundary(e)
     });
+    let (text, span) = match span {
+        Some(sp) if ctx.redact => {
+            let (t, sp) = crate::redact::redact_span(raw, sp);
+            (t, Some(sp))
+        }
+        Some(sp) => (std::borrow::Cow::Borrowed(raw), Some(sp)),
+        None => (ctx.text(raw), None),
+    };
     match span {
         Some((s, e)) if st.only_matching => {
-            let _ = writeln!(buf, "{}", terminal(&ctx.text(&text[s..e])));
+            let _ = writeln!(buf, "{}", terminal(&text[s..e]));
         }
         Some((s, e)) if st.color => {
             let _ = writeln!(
                 buf,
                 "{}{MATCH}{}{RESET}{}",
-                terminal(&ctx.text(&text[..s])),
-                terminal(&ctx.text(&text[s..e])),
-                terminal(&ctx.text(&text[e..]))
+                terminal(&text[..s]),
+                terminal(&text[s..e]),
+                terminal(&text[e..])
             );
         }
         _ => {
-            let _ = writeln!(buf, "{}", terminal(&ctx.text(text)));
+            let _ = writeln!(buf, "{}", terminal(&text));
         }
     }
 }
@@ -153,6 +163,8 @@ pub struct GrepOptions {
     /// `-B` and `-A` (text lines only).
     pub before: usize,
     pub after: usize,
+    /// `-q`: print nothing and stop the run at the first match.
+    pub quiet: bool,
 }
 
 impl GrepOptions {
@@ -161,12 +173,12 @@ impl GrepOptions {
         (self.before > 0 || self.after > 0)
             && self.format == super::GrepFormat::Text
             && !self.style.only_matching
-            && !self.count
-            && !self.files_with_matches
+            && !self.lines_only()
     }
 
+    /// Nothing of the events themselves is printed (`-c`, `-l`, `-q`).
     fn lines_only(&self) -> bool {
-        self.count || self.files_with_matches
+        self.count || self.files_with_matches || self.quiet
     }
 }
 
@@ -401,6 +413,9 @@ impl<W: Write + Send> Sink for Printer<W> {
         self.events += 1;
         self.matched += 1;
         let limit = self.opt.max_count.unwrap_or(u64::MAX);
+        if self.opt.quiet {
+            return Ok(Flow::Quit);
+        }
         if self.opt.files_with_matches {
             return Ok(Flow::NextSource);
         }
@@ -433,7 +448,7 @@ impl<W: Write + Send> Sink for Printer<W> {
 
     fn end(&mut self, index: usize, _: &Source, end: SourceEnd) -> io::Result<Flow> {
         let _ = end;
-        if self.events > 0 {
+        if self.events > 0 && !self.opt.quiet {
             let name = terminal(self.ctx.name(index)).into_owned();
             if self.opt.files_with_matches {
                 writeln!(self.out, "{name}")?;

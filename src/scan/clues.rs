@@ -4,54 +4,18 @@
 //! time says how far the clock the bot signs with is from the clock it logs with.
 //!
 //! Found only when [`super::ScanOptions::clues`] is on (reports), with the same
-//! habits as the event scan: one `memmem` pass over the chunk for the header
-//! names, work only around a hit. A clue keeps its kind, its line and its time,
+//! habits as the event scan: one `memmem` pass over the chunk for `ACCESS` (in
+//! three cases), work only around a hit. The header is read in the spellings and
+//! with the separators the masking reads ([`crate::redact::value_after`] for both):
+//! a tab-separated dump whose values are set is not a dump of empty values. A clue keeps its kind, its line and its time,
 //! never a header's value: a secret cannot leak from here.
 
 use super::LineCounter;
+pub use crate::event::{Clue, ClueKind};
 use crate::extract::line_bounds;
 use crate::redact::value_after;
 use crate::time::{line_time, parse_datetime, Zone};
 use memchr::memmem;
-
-/// What a clue says.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub enum ClueKind {
-    /// `OK-ACCESS-PASSPHRASE` is `nan`, `None`, `null` or empty.
-    MissingPassphrase,
-    /// `OK-ACCESS-KEY` is `nan`, `None`, `null` or empty.
-    MissingKey,
-    /// `OK-ACCESS-SIGN` is `nan`, `None`, `null` or empty.
-    EmptySign,
-    /// An `OK-ACCESS-TIMESTAMP` value, read as epoch milliseconds.
-    Timestamp { request_ms: i64 },
-}
-
-/// One clue. Out of [`find_clues`], `line` counts the newlines before the clue in
-/// its chunk and `time` is only what the chunk itself shows; the
-/// [`super::Merger`] settles both ([`locate`]), as it does for events.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Clue {
-    pub kind: ClueKind,
-    /// Index of the input.
-    pub source: usize,
-    /// 1-based line once located (0 when lines are not counted).
-    pub line: u64,
-    /// The line's own time, or that of the nearest timestamped line above it.
-    pub time: Option<i64>,
-    /// No timestamped line above it in its chunk: the time comes from earlier chunks.
-    pub open: bool,
-}
-
-impl Clue {
-    /// For a timestamp clue: the request's timestamp minus the line's time.
-    pub fn offset_ms(&self) -> Option<i64> {
-        match self.kind {
-            ClueKind::Timestamp { request_ms } => self.time.map(|t| request_ms - t),
-            _ => None,
-        }
-    }
-}
 
 /// Values that mean "nothing was loaded".
 const MISSING: [&str; 7] = ["", "nan", "none", "null", "nil", "undefined", "<nil>"];
@@ -59,12 +23,47 @@ const MISSING: [&str; 7] = ["", "nan", "none", "null", "nil", "undefined", "<nil
 /// The header names after `OK-ACCESS-`, matched in any case.
 const NAMES: [&[u8]; 4] = [b"PASSPHRASE", b"KEY", b"SIGN", b"TIMESTAMP"];
 
-const PREFIX_LEN: usize = "OK-ACCESS-".len();
+/// An `OK-ACCESS-<NAME>` header whose `ACCESS` starts at `at`, in any spelling the
+/// masking reads (`OK-ACCESS-KEY`, `ok_access_key`, `OK ACCESS KEY`,
+/// `okAccessKey`): the name's start and end, and which of [`NAMES`] it is.
+fn header_at(data: &[u8], at: usize) -> Option<(usize, usize, usize)> {
+    let is_sep = |c: u8| matches!(c, b'-' | b'_' | b' ');
+    let ok_end = if at > 0 && is_sep(data[at - 1]) {
+        at - 1
+    } else {
+        at
+    };
+    let start = ok_end.checked_sub(2)?;
+    if !data[start..ok_end].eq_ignore_ascii_case(b"ok")
+        // A letter before is a longer word; a digit may end a `\u0022` quote.
+        || (start > 0 && data[start - 1].is_ascii_alphabetic())
+    {
+        return None;
+    }
+    let mut i = at + ACCESS.len();
+    if data.get(i).is_some_and(|&c| is_sep(c)) {
+        i += 1;
+    }
+    let rest = &data[i.min(data.len())..];
+    let name = NAMES
+        .iter()
+        .position(|n| rest.len() >= n.len() && rest[..n.len()].eq_ignore_ascii_case(n))?;
+    let end = i + NAMES[name].len();
+    if data
+        .get(end)
+        .is_some_and(|&c| c.is_ascii_alphanumeric() || c == b'-' || c == b'_')
+    {
+        return None;
+    }
+    Some((start, name, end))
+}
+
+const ACCESS: &[u8] = b"ACCESS";
 
 /// Finds the clues of one chunk (whole lines), in order.
 pub fn find_clues(data: &[u8], zone: &Zone) -> Vec<Clue> {
     let mut hits: Vec<usize> = Vec::new();
-    for p in [&b"OK-ACCESS-"[..], b"ok-access-", b"Ok-Access-"] {
+    for p in [ACCESS, b"access", b"Access"] {
         hits.extend(memmem::find_iter(data, p));
     }
     if hits.is_empty() {
@@ -76,25 +75,13 @@ pub fn find_clues(data: &[u8], zone: &Zone) -> Vec<Clue> {
     // The line of the last clue and its settled time: lines between two clues are
     // walked once.
     let mut prev: Option<(usize, usize, Option<i64>, bool)> = None;
-    for at in hits {
-        if at > 0 && data[at - 1].is_ascii_alphanumeric() {
-            continue;
-        }
-        let rest = &data[at + PREFIX_LEN..];
-        let Some(name) = NAMES
-            .iter()
-            .position(|n| rest.len() >= n.len() && rest[..n.len()].eq_ignore_ascii_case(n))
-        else {
+    for access in hits {
+        let Some((at, name, name_end)) = header_at(data, access) else {
             continue;
         };
-        let name_end = at + PREFIX_LEN + NAMES[name].len();
-        if data
-            .get(name_end)
-            .is_some_and(|&c| c.is_ascii_alphanumeric() || c == b'-' || c == b'_')
-        {
-            continue;
-        }
-        let Some((vs, ve)) = value_after(data, name_end) else {
+        // The separators and quotes the masking reads (tab, several spaces, `=`,
+        // `：`, `\u0022`, ...): a value the masking hides is a value that was set.
+        let Some((vs, ve)) = value_after(data, at, name_end) else {
             continue;
         };
         let kind = match name {
@@ -104,7 +91,10 @@ pub fn find_clues(data: &[u8], zone: &Zone) -> Vec<Clue> {
             },
             _ => {
                 let value = String::from_utf8_lossy(&data[vs..ve]);
-                if !MISSING.iter().any(|m| value.trim().eq_ignore_ascii_case(m)) {
+                let value = value.trim();
+                // A bare value that is the next header's name (`OK-ACCESS-PASSPHRASE:\t\tOK-ACCESS-SIGN: ...`): the value was empty.
+                let next_name = value.ends_with(':');
+                if !next_name && !MISSING.iter().any(|m| value.eq_ignore_ascii_case(m)) {
                     continue;
                 }
                 [
@@ -158,11 +148,15 @@ fn next_line(data: &[u8], end: usize) -> usize {
 /// A header line of a dump (`OK-ACCESS-TIMESTAMP: ...`): its date is the request's,
 /// not the log's.
 fn is_header_line(line: &[u8]) -> bool {
-    let t = &line[line
+    let t = line
         .iter()
         .take_while(|c| c.is_ascii_whitespace() || matches!(c, b'"' | b'\''))
-        .count()..];
-    t.len() >= PREFIX_LEN && t[..PREFIX_LEN].eq_ignore_ascii_case(b"OK-ACCESS-")
+        .count();
+    [t + 2, t + 3].into_iter().any(|a| {
+        line.get(a..a + ACCESS.len())
+            .is_some_and(|w| w.eq_ignore_ascii_case(ACCESS))
+            && header_at(line, a).is_some_and(|(s, _, _)| s == t)
+    })
 }
 
 /// The time of the nearest timestamped line above the line starting at `from`,
@@ -274,6 +268,36 @@ mod tests {
                     OK-ACCESS-KEYS: \n\
                     OK-ACCESS-TIMESTAMP: soon\n";
         assert_eq!(kinds(text), vec![]);
+    }
+
+    /// The regression of issue 20: tab-separated values were read as empty, and
+    /// the report said "Credentials never loaded" of credentials that were sent.
+    #[test]
+    fn separators_are_read_as_the_masking_reads_them() {
+        let set = "1795371108517 OK-ACCESS-KEY:\t7d3f2a9c-51be-4e0a-9c1d-0aa8e2b40917\tOK-ACCESS-PASSPHRASE:\tHunter2\tOK-ACCESS-SIGN:\tq5Rk=\n\
+                   1795371108517 OK-ACCESS-PASSPHRASE   Hunter2\n\
+                   1795371108517 OK-ACCESS-PASSPHRASE：Hunter2\n\
+                   1795371108517 OK-ACCESS-PASSPHRASE\u{a0}Hunter2\n\
+                   1795371108517 {\\u0022OK-ACCESS-PASSPHRASE\\u0022:\\u0022Hunter2\\u0022}\n\
+                   1795371108517 [('OK-ACCESS-PASSPHRASE', 'Hunter2')]\n";
+        assert_eq!(kinds(set), vec![]);
+        let empty =
+            "1795371108517 OK-ACCESS-KEY:\t7d3f\tOK-ACCESS-PASSPHRASE:\t\tOK-ACCESS-SIGN:\tq5Rk=\n\
+                     1795371108517 ok_access_passphrase=nan\n\
+                     1795371108517 OK ACCESS PASSPHRASE：None\n\
+                     1795371108517 {\\u0022okAccessPassphrase\\u0022:\\u0022\\u0022}\n\
+                     1795371108517 [('OK-ACCESS-KEY', '')]\n";
+        let got: Vec<(ClueKind, u64)> = kinds(empty).into_iter().map(|k| (k.0, k.1)).collect();
+        assert_eq!(
+            got,
+            vec![
+                (ClueKind::MissingPassphrase, 0),
+                (ClueKind::MissingPassphrase, 1),
+                (ClueKind::MissingPassphrase, 2),
+                (ClueKind::MissingPassphrase, 3),
+                (ClueKind::MissingKey, 4),
+            ]
+        );
     }
 
     #[test]

@@ -15,9 +15,9 @@ use crate::input::{binary_problem, describe, Problem, Source};
 use crate::time::Zone;
 use std::collections::{BTreeMap, VecDeque};
 use std::io;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::mpsc::Sender;
-use std::sync::{mpsc, Arc, Mutex};
+use std::sync::{mpsc, Arc};
 
 /// How a run scans.
 #[derive(Clone, Debug)]
@@ -87,6 +87,8 @@ struct Open {
     file: Option<Arc<FileInput>>,
     /// Where a stream's buffers go back to be filled again.
     recycle: Option<Sender<Vec<u8>>>,
+    /// A stream's leading hole, once its reader has read through it.
+    hole: Option<Arc<AtomicU64>>,
     /// Chunks handed out so far.
     chunks: usize,
     /// The sink stopped it, or it failed: its remaining chunks are dropped.
@@ -107,6 +109,8 @@ struct Scheduler<'a, S> {
     in_flight: usize,
     seq: u64,
     open: BTreeMap<usize, Open>,
+    /// Buffers of `pread` chunks, reused from chunk to chunk.
+    spare: Vec<Vec<u8>>,
 }
 
 /// What [`Scheduler::feed`] hands out.
@@ -137,6 +141,7 @@ impl<'a, S: Sink + Send> Scheduler<'a, S> {
             in_flight: 0,
             seq: 0,
             open: BTreeMap::new(),
+            spare: Vec::new(),
         }
     }
 
@@ -145,8 +150,6 @@ impl<'a, S: Sink + Send> Scheduler<'a, S> {
         let ahead = Settings::ahead(self.needs);
         let opts = &self.opts.clone();
         let set = self.set;
-        // Buffers of `pread` chunks, reused from chunk to chunk.
-        let spare = &Mutex::new(Vec::<Vec<u8>>::new());
         rayon::in_place_scope_fifo(|scope| -> io::Result<()> {
             let mut ready: BTreeMap<u64, Done> = BTreeMap::new();
             loop {
@@ -161,7 +164,7 @@ impl<'a, S: Sink + Send> Scheduler<'a, S> {
                             let (first, cancel) = (state.chunks == 0, Arc::clone(&state.cancel));
                             state.chunks += 1;
                             let buf = match job {
-                                Job::File(..) => spare.lock().ok().and_then(|mut s| s.pop()),
+                                Job::File(..) => self.spare.pop(),
                                 Job::Stream(..) => None,
                             };
                             scope.spawn_fifo(move |_| {
@@ -213,7 +216,7 @@ impl<'a, S: Sink + Send> Scheduler<'a, S> {
                                 },
                             }
                         };
-                        (i, self.merge(i, done, spare)?)
+                        (i, self.merge(i, done)?)
                     }
                 };
                 match flow {
@@ -276,12 +279,14 @@ impl<'a, S: Sink + Send> Scheduler<'a, S> {
             end: SourceEnd::default(),
             file: None,
             recycle: None,
+            hole: None,
             chunks: 0,
             stopped: false,
             cancel: Arc::new(AtomicBool::new(false)),
         };
         let failed = match open::open(&self.sources[i], &self.set.read) {
             Ok(Opened::File(f)) => {
+                state.end.stats.holes = f.hole();
                 state.file = Some(Arc::clone(&f));
                 self.feeding = Some((i, Feeding::File(f)));
                 None
@@ -289,6 +294,7 @@ impl<'a, S: Sink + Send> Scheduler<'a, S> {
             Ok(Opened::Stream(s)) => {
                 state.end.stats.compressed = s.compressed.map(|f| f.name());
                 state.recycle = Some(s.recycler());
+                state.hole = Some(s.hole());
                 self.feeding = Some((i, Feeding::Stream(s)));
                 None
             }
@@ -318,7 +324,7 @@ impl<'a, S: Sink + Send> Scheduler<'a, S> {
     }
 
     /// Merges a scanned chunk of source `i` and hands its events to the sink.
-    fn merge(&mut self, i: usize, done: Done, spare: &Mutex<Vec<Vec<u8>>>) -> io::Result<Flow> {
+    fn merge(&mut self, i: usize, done: Done) -> io::Result<Flow> {
         let state = self.open.get_mut(&i).expect("merged source is open");
         if state.stopped {
             return Ok(Flow::Go);
@@ -369,11 +375,7 @@ impl<'a, S: Sink + Send> Scheduler<'a, S> {
                     // The reader may have stopped already: then the buffer goes.
                     let _ = back.send(buf);
                 }
-                None => {
-                    if let Ok(mut s) = spare.lock() {
-                        s.push(buf);
-                    }
-                }
+                None => self.spare.push(buf),
             },
         }
         Ok(flow)
@@ -390,6 +392,9 @@ impl<'a, S: Sink + Send> Scheduler<'a, S> {
         }
         if let Some(f) = &state.file {
             f.finish();
+        }
+        if let Some(h) = &state.hole {
+            state.end.stats.holes = h.load(Ordering::Relaxed);
         }
         state.end.stats.echoes = state.merger.echoes;
         state.end.clues = std::mem::take(&mut state.merger.clues);

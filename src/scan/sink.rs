@@ -55,6 +55,8 @@ pub struct SourceStats {
     pub events: u64,
     pub partial: u64,
     pub echoes: u64,
+    /// NUL bytes skipped as a leading hole (`logrotate copytruncate`).
+    pub holes: u64,
     pub compressed: Option<&'static str>,
 }
 
@@ -65,6 +67,7 @@ impl SourceStats {
         self.events += o.events;
         self.partial += o.partial;
         self.echoes += o.echoes;
+        self.holes += o.holes;
     }
 }
 

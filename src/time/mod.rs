@@ -2,9 +2,11 @@
 //! finds a log line's own timestamp.
 //!
 //! Times travel through the pipeline as `i64` milliseconds since the Unix epoch (UTC).
-//! A timestamp written without a zone is read in the display zone (`--tz`), as a
-//! person reading the log on that machine would; the parser works on raw bytes so
-//! that it never has to decode a line as UTF-8.
+//! Two zones: a log's timestamp written without a zone is read in the log zone
+//! (`--log-tz`, default `$TZ` as a person reading the log on that machine would),
+//! and everything shown, and every time a user types, is in the display zone
+//! (`--tz`). The parser works on raw bytes so that it never has to decode a line as
+//! UTF-8.
 
 //!
 //! [`zone`] holds the display zone, [`stamp`] the log-line stamp parser, [`user`]

@@ -6,7 +6,8 @@ use super::Bucket;
 use chrono::{DateTime, FixedOffset, NaiveDateTime, Offset, TimeZone, Utc};
 use std::fmt;
 
-/// The zone naive timestamps are read in, and times and buckets are shown in.
+/// A time zone: the log zone naive timestamps are read in, or the display zone times
+/// and buckets are shown in.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Zone {
     Utc,

@@ -5,8 +5,8 @@
 use super::super::CodeStats;
 use super::tally::{ClueTally, Place, Seen};
 use crate::event::Category;
+use crate::event::ClueKind;
 use crate::kb;
-use crate::scan::clues::ClueKind;
 
 /// A clock offset this large is reported even when no clock error was seen.
 pub const OFFSET_WARN_MS: i64 = 5_000;
@@ -36,13 +36,36 @@ pub struct Offset {
     pub first: Place,
 }
 
+/// How far from a whole number of hours an offset may be and still look like a
+/// zone mix-up: a clock that is also off by up to this much (the drift OKX
+/// refuses starts at 30 s; two minutes leaves room for a slow bot).
+pub const ZONE_SLACK_MS: i64 = 120_000;
+
+const HOUR_MS: i64 = 3_600_000;
+
 impl Offset {
-    /// Near a whole number of hours: more likely a zone mix-up than drift.
+    /// Near a whole number of hours (at least one): more likely a zone mix-up than
+    /// drift.
     pub fn looks_like_zone(&self) -> bool {
-        let a = self.median_ms.abs();
-        a >= 1_800_000 && {
-            let r = a % 3_600_000;
-            r.min(3_600_000 - r) <= 120_000
+        self.zone_shift_ms().is_some()
+    }
+
+    /// The whole hours the median offset is near, in ms, when it looks like a zone
+    /// mix-up (`-8 h` when the line stamps are 8 hours after the requests': the
+    /// logs were written at UTC+8 and read as UTC).
+    pub fn zone_shift_ms(&self) -> Option<i64> {
+        let hours = (self.median_ms as f64 / HOUR_MS as f64).round() as i64;
+        let shift = hours * HOUR_MS;
+        (hours != 0 && (self.median_ms - shift).abs() <= ZONE_SLACK_MS).then_some(shift)
+    }
+
+    /// This offset with `shift` taken off every figure: what is left for the clock.
+    pub fn less(&self, shift: i64) -> Offset {
+        Offset {
+            median_ms: self.median_ms - shift,
+            min_ms: self.min_ms - shift,
+            max_ms: self.max_ms - shift,
+            ..self.clone()
         }
     }
 }
@@ -56,7 +79,12 @@ pub enum Diagnosis {
         missing: Vec<(ClueKind, Seen)>,
         codes: Vec<CodeCount>,
     },
-    /// Clock drift: clock-category codes, and the offset the request timestamps show.
+    /// The line stamps are a whole number of hours away from the requests' own
+    /// timestamps: the logs were written in another zone than the one they were
+    /// read in (`shift_ms` is those hours, `offset` the measure as taken).
+    Zone { offset: Offset, shift_ms: i64 },
+    /// Clock drift: clock-category codes, and the offset the request timestamps
+    /// show (less the zone's whole hours when there is a [`Diagnosis::Zone`]).
     Clock {
         codes: Vec<CodeCount>,
         offset: Option<Offset>,
@@ -130,7 +158,16 @@ pub(super) fn diagnoses(sorted: &[&CodeStats], clues: &ClueTally) -> Vec<Diagnos
         .filter(|s| s.category == Category::Clock)
         .map(|s| code_count(s))
         .collect();
-    let off = offset(clues);
+    let mut off = offset(clues);
+    if let Some(o) = &off {
+        if let Some(shift_ms) = o.zone_shift_ms() {
+            out.push(Diagnosis::Zone {
+                offset: o.clone(),
+                shift_ms,
+            });
+            off = Some(o.less(shift_ms));
+        }
+    }
     if !clock.is_empty()
         || off
             .as_ref()
@@ -157,7 +194,7 @@ mod tests {
     use super::super::testkit::*;
     use super::super::{FailOn, Report};
     use super::*;
-    use crate::scan::clues::ClueKind;
+    use crate::event::ClueKind;
 
     #[test]
     fn clues_make_diagnoses() {
@@ -212,24 +249,47 @@ mod tests {
     }
 
     #[test]
-    fn a_large_offset_alone_is_a_clock_diagnosis_and_whole_hours_look_like_zones() {
-        let mut c = ClueTally::default();
-        c.add(&clue(
-            ClueKind::Timestamp {
-                request_ms: T0 - 8 * H + 300,
-            },
-            3,
-            T0,
-        ));
+    fn a_large_offset_alone_is_a_clock_diagnosis_and_whole_hours_are_a_zone() {
         let t = night(1, &[("50011", 1)], &[]);
-        let r = Report::build(&t, &c, &FailOn::default());
-        match &r.diagnoses[..] {
-            [Diagnosis::Clock {
+        let one = |off: i64| {
+            let mut c = ClueTally::default();
+            c.add(&clue(
+                ClueKind::Timestamp {
+                    request_ms: T0 + off,
+                },
+                3,
+                T0,
+            ));
+            Report::build(&t, &c, &FailOn::default()).diagnoses
+        };
+        // Eight hours and 300 ms: the logs' zone, and nothing left for the clock.
+        match &one(-8 * H + 300)[..] {
+            [Diagnosis::Zone { offset, shift_ms }] => {
+                assert_eq!(*shift_ms, -8 * H);
+                assert_eq!(offset.median_ms, -8 * H + 300);
+                assert!(offset.looks_like_zone());
+            }
+            d => panic!("{d:?}"),
+        }
+        // Five hours ahead, with 40 s of drift on top: both.
+        match &one(5 * H + 40_000)[..] {
+            [Diagnosis::Zone { shift_ms, .. }, Diagnosis::Clock {
                 codes,
                 offset: Some(o),
             }] => {
+                assert_eq!(*shift_ms, 5 * H);
                 assert!(codes.is_empty());
-                assert!(o.looks_like_zone());
+                assert_eq!(o.median_ms, 40_000);
+            }
+            d => panic!("{d:?}"),
+        }
+        // Two hours and three minutes: too far from whole hours, a clock.
+        match &one(2 * H + 180_000)[..] {
+            [Diagnosis::Clock {
+                offset: Some(o), ..
+            }] => {
+                assert!(!o.looks_like_zone());
+                assert_eq!(o.median_ms, 2 * H + 180_000);
             }
             d => panic!("{d:?}"),
         }

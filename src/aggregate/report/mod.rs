@@ -23,6 +23,7 @@ use super::{Aggregate, CodeStats};
 use crate::event::Category;
 use crate::filter::CodePattern;
 use crate::kb::{self, Info};
+use crate::time::Zone;
 use std::cmp::Ordering;
 
 /// Codes in the fix-first list; the rest are counted below it.
@@ -113,6 +114,19 @@ pub struct InputRow {
     pub events: u64,
 }
 
+/// Events the time window (`--since`/`--until`) left out, and the newest event
+/// seen: a window with nothing in it may be a bot that stopped (filled by the
+/// command).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Outside {
+    /// Events that passed every filter but the window.
+    pub events: u64,
+    /// The newest of every event that passed the other filters, in or out.
+    pub newest: Option<i64>,
+    /// "Now", to say how old `newest` is.
+    pub now_ms: i64,
+}
+
 /// Everything the report shows.
 #[derive(Clone, Debug)]
 pub struct Report<'a> {
@@ -123,6 +137,11 @@ pub struct Report<'a> {
     pub filters: Vec<String>,
     /// Inputs that could not be read whole: `name: what` (filled by the command).
     pub problems: Vec<String>,
+    /// What the time window left out, when it left out any (filled by the command).
+    pub outside: Option<Outside>,
+    /// The zone the logs' stamps without a zone were read in (filled by the
+    /// command): a zone diagnosis says which zone they look written in instead.
+    pub log_zone: Option<Zone>,
     pub span: Option<(i64, i64)>,
     /// The first codes in fix-first order (at most [`FIX_FIRST_ROWS`]).
     pub fix_first: Vec<Row<'a>>,
@@ -177,6 +196,8 @@ impl<'a> Report<'a> {
             inputs: Vec::new(),
             filters: Vec::new(),
             problems: Vec::new(),
+            outside: None,
+            log_zone: None,
             span,
             fix_first,
             rest,

@@ -124,6 +124,9 @@ pub(super) fn page(r: &Report, ctx: &RenderCtx) -> String {
         }
         let _ = writeln!(o, "</ul></div>");
     }
+    if let Some(l) = outside_line(r, ctx) {
+        let _ = writeln!(o, r#"<div class="alert">Time window: {}</div>"#, html(&l));
+    }
 
     // Cards.
     let cards = [
@@ -145,12 +148,7 @@ pub(super) fn page(r: &Report, ctx: &RenderCtx) -> String {
     let _ = writeln!(o, "<h2>Headline</h2>");
     let _ = writeln!(o, "<p><b>{}</b>.", html(&events_line(r)));
     if r.agg.total == 0 {
-        let found = if r.problems.is_empty() {
-            "No OKX error found."
-        } else {
-            "No OKX error found in what could be read."
-        };
-        let _ = writeln!(o, " {found}</p>");
+        let _ = writeln!(o, " {}</p>", nothing_found(r));
     } else {
         let _ = writeln!(o, " Every code by count, most frequent first:</p>");
         html_codes(&mut o, r, ctx);
@@ -269,10 +267,10 @@ fn html_diagnoses(o: &mut String, r: &Report, ctx: &RenderCtx) {
         );
     }
     for d in &r.diagnoses {
-        let t = texts(d, ctx);
+        let t = texts(d, r, ctx);
         let c = match d {
             Diagnosis::Credentials { .. } => Category::Auth,
-            Diagnosis::Clock { .. } => Category::Clock,
+            Diagnosis::Zone { .. } | Diagnosis::Clock { .. } => Category::Clock,
             Diagnosis::Permission { .. } => Category::Permission,
         };
         let _ = writeln!(
@@ -331,7 +329,8 @@ fn html_samples(o: &mut String, r: &Report, ctx: &RenderCtx) {
     let _ = writeln!(o, "<h2>Samples</h2>");
     let _ = writeln!(
         o,
-        r#"<p class="muted">One log line per code, in the headline's order; secrets masked.</p>"#
+        r#"<p class="muted">One log line per code, in the headline's order; {}.</p>"#,
+        masking_note(ctx)
     );
     for row in &r.codes {
         let Some((p, text)) = sample_text(row, ctx) else {

@@ -43,13 +43,11 @@ pub(super) fn markdown(r: &Report, ctx: &RenderCtx) -> String {
         }
         let _ = writeln!(o);
     }
+    if let Some(l) = outside_line(r, ctx) {
+        let _ = writeln!(o, "> **Time window:** {}\n", md_cell(&l));
+    }
     if r.agg.total == 0 {
-        let found = if r.problems.is_empty() {
-            "No OKX error found."
-        } else {
-            "No OKX error found in what could be read."
-        };
-        let _ = writeln!(o, "**{}**. {found}", events_line(r));
+        let _ = writeln!(o, "**{}**. {}", events_line(r), nothing_found(r));
     } else {
         markdown_headline(&mut o, r, ctx);
     }
@@ -155,7 +153,7 @@ fn markdown_diagnoses(o: &mut String, r: &Report, ctx: &RenderCtx) {
         );
     }
     for d in &r.diagnoses {
-        let t = texts(d, ctx);
+        let t = texts(d, r, ctx);
         let _ = writeln!(o, "\n### {}\n", t.title);
         for f in &t.findings {
             // Findings hold file names: untrusted.
@@ -172,7 +170,8 @@ fn markdown_samples(o: &mut String, r: &Report, ctx: &RenderCtx) {
     let _ = writeln!(o, "\n## Samples\n");
     let _ = writeln!(
         o,
-        "One log line per code, in the headline's order; secrets masked."
+        "One log line per code, in the headline's order; {}.",
+        masking_note(ctx)
     );
     for row in &r.codes {
         let Some((p, text)) = sample_text(row, ctx) else {

@@ -20,7 +20,7 @@ mod svg;
 use super::{human_bytes, thousands, RenderCtx, ReportFormat};
 use crate::aggregate::report::{Burst, Diagnosis, Offset, Place, Report, Row, Timeline};
 use crate::event::Category;
-use crate::kb::diagnosis::{advice, zone_hint, Cause, NO_OFFSET};
+use crate::kb::diagnosis::{advice, zone_finding, Cause, AFTER_ZONE, NO_OFFSET};
 use crate::scan::clues::ClueKind;
 use crate::time::{Bucket, Zone};
 use std::borrow::Cow;
@@ -160,7 +160,7 @@ fn offset_text(o: &Offset, ctx: &RenderCtx) -> String {
         if ms < 0 {
             format!("{} behind", secs(ms))
         } else {
-            format!("{} ahead", secs(ms))
+            format!("{} ahead of", secs(ms))
         }
     };
     let head = if o.median_ms.abs() < 1000 {
@@ -206,7 +206,48 @@ impl Texts {
     }
 }
 
-fn texts(d: &Diagnosis, ctx: &RenderCtx) -> Texts {
+/// `UTC+8`, `UTC-3:30`, `UTC` for an offset in seconds.
+fn utc_name(secs: i64) -> String {
+    let (sign, a) = if secs < 0 { ('-', -secs) } else { ('+', secs) };
+    match (a / 3600, a % 3600 / 60) {
+        (0, 0) => "UTC".into(),
+        (h, 0) => format!("UTC{sign}{h}"),
+        (h, m) => format!("UTC{sign}{h}:{m:02}"),
+    }
+}
+
+/// `+08:00`, as `--log-tz` takes it (`UTC` for zero).
+fn offset_arg(secs: i64) -> String {
+    let (sign, a) = if secs < 0 { ('-', -secs) } else { ('+', secs) };
+    if a == 0 {
+        "UTC".into()
+    } else {
+        format!("{sign}{:02}:{:02}", a / 3600, a % 3600 / 60)
+    }
+}
+
+/// The zone diagnosis's own finding: which zone the stamps look written in.
+fn zone_text(shift_ms: i64, r: &Report) -> String {
+    let hours = (shift_ms / 3_600_000).abs();
+    let hours = format!("{hours} hour{}", if hours == 1 { "" } else { "s" });
+    match &r.log_zone {
+        Some(z) => {
+            // Read at offset R, written at W: a line reads (W - R) ahead of the
+            // request, so the median offset (request - line) is R - W.
+            let at = r.span.map_or(0, |(a, _)| a);
+            let read = i64::from(z.offset_at(at).local_minus_utc());
+            let written = read - shift_ms / 1000;
+            let read_name = match z {
+                Zone::Utc | Zone::Fixed(_) => utc_name(read),
+                _ => format!("{z} ({})", utc_name(read)),
+            };
+            zone_finding(&hours, &read_name, &utc_name(written), &offset_arg(written))
+        }
+        None => zone_finding(&hours, "one zone", "another", "ZONE"),
+    }
+}
+
+fn texts(d: &Diagnosis, r: &Report, ctx: &RenderCtx) -> Texts {
     match d {
         Diagnosis::Credentials { missing, codes } => {
             let mut findings = Vec::new();
@@ -254,15 +295,25 @@ fn texts(d: &Diagnosis, ctx: &RenderCtx) -> Texts {
                 .collect();
             match offset {
                 Some(o) => {
-                    findings.push(offset_text(o, ctx));
-                    if o.looks_like_zone() {
-                        findings.push(zone_hint(&ctx.zone.to_string()));
-                    }
+                    let after_zone = r
+                        .diagnoses
+                        .iter()
+                        .any(|d| matches!(d, Diagnosis::Zone { .. }));
+                    let text = offset_text(o, ctx);
+                    findings.push(if after_zone {
+                        format!("{AFTER_ZONE} {text}")
+                    } else {
+                        text
+                    });
                 }
                 None => findings.push(NO_OFFSET.into()),
             }
             Texts::of(Cause::Clock, findings)
         }
+        Diagnosis::Zone { offset, shift_ms } => Texts::of(
+            Cause::Zone,
+            vec![offset_text(offset, ctx), zone_text(*shift_ms, r)],
+        ),
         Diagnosis::Permission { codes } => Texts::of(
             Cause::Permission,
             codes
@@ -279,6 +330,15 @@ fn texts(d: &Diagnosis, ctx: &RenderCtx) -> Texts {
                 .collect(),
         ),
     }
+}
+
+/// `Asia/Shanghai (every time below); log times without a zone read in UTC`.
+fn zone_scope(r: &Report, ctx: &RenderCtx) -> String {
+    let mut s = format!("{} (every time below)", ctx.zone);
+    if let Some(z) = &r.log_zone {
+        let _ = write!(s, "; log times written without a zone read in {z}");
+    }
+    s
 }
 
 /// Scope lines: inputs, span, zone, filters.
@@ -302,15 +362,18 @@ fn scope_lines(r: &Report, ctx: &RenderCtx) -> Vec<(&'static str, String)> {
         ),
         None => "no event with a time".into(),
     };
-    let filters = if r.filters.is_empty() {
+    let mut filters = if r.filters.is_empty() {
         "none".to_string()
     } else {
         r.filters.join("; ")
     };
+    if let Some(n) = outside_note(r, ctx) {
+        let _ = write!(filters, " ({})", n.trim_end_matches('.'));
+    }
     vec![
         ("Inputs", inputs),
         ("Time span", span),
-        ("Zone", format!("{} (every time below)", ctx.zone)),
+        ("Zone", zone_scope(r, ctx)),
         ("Filters", filters),
     ]
 }
@@ -402,6 +465,51 @@ fn input_error_line(r: &Report) -> Option<String> {
     })
 }
 
+/// `1,234 events lay outside the time window; the newest, at 2026-11-23
+/// 05:53:07 UTC, is 13 d 2 h old.` (said on stderr too, by every command).
+pub fn window_note(outside: u64, newest: Option<i64>, now_ms: i64, zone: &Zone) -> String {
+    let mut s = format!(
+        "{} lay outside the time window",
+        plural(outside, "event", "events")
+    );
+    if let Some(t) = newest {
+        let age = now_ms - t;
+        let age = if age >= 0 {
+            format!("{} old", duration(age))
+        } else {
+            format!("{} in the future", duration(-age))
+        };
+        let _ = write!(s, "; the newest, at {} {zone}, is {age}", when_in(zone, t));
+    }
+    s.push('.');
+    s
+}
+
+/// What the time window left out, said when it left out any.
+fn outside_note(r: &Report, ctx: &RenderCtx) -> Option<String> {
+    r.outside
+        .filter(|o| o.events > 0)
+        .map(|o| window_note(o.events, o.newest, o.now_ms, &ctx.zone))
+}
+
+/// The headline's warning when the window kept nothing but left events out (a
+/// bot that stopped); otherwise the note is in the scope's filters.
+fn outside_line(r: &Report, ctx: &RenderCtx) -> Option<String> {
+    (r.agg.total == 0).then(|| outside_note(r, ctx)).flatten()
+}
+
+/// What the headline says when no event was counted.
+fn nothing_found(r: &Report) -> &'static str {
+    match (
+        r.problems.is_empty(),
+        r.outside.is_some_and(|o| o.events > 0),
+    ) {
+        (true, false) => "No OKX error found.",
+        (true, true) => "No OKX error found in the time window.",
+        (false, _) => "No OKX error found in what could be read.",
+    }
+}
+
 /// `39.1%` of `total`.
 fn share(n: u64, total: u64) -> String {
     if total == 0 {
@@ -433,6 +541,15 @@ fn readable_stamp<'a>(line: &'a str, zone: &Zone) -> Cow<'a, str> {
             ms % 1000
         )),
         Err(_) => Cow::Borrowed(line),
+    }
+}
+
+/// What the samples say about secrets: only what is true.
+fn masking_note(ctx: &RenderCtx) -> &'static str {
+    if ctx.redact {
+        "secrets masked"
+    } else {
+        "secrets NOT masked (--no-redact): do not share this report"
     }
 }
 
