@@ -3,7 +3,7 @@
 //! the rule that accepts a code as OKX's.
 
 use super::literals::Literals;
-use super::{code_syntax_ok, in_okx_range, Kind};
+use super::{code_syntax_ok, Kind};
 use crate::kb;
 use std::sync::OnceLock;
 
@@ -132,15 +132,10 @@ impl<'a> LineContext<'a> {
         if prefix != Prefix::Okx && !self.okx() && self.foreign() {
             return false;
         }
-        if kb::is_known(code) || in_okx_range(code) {
+        if kb::is_known(code) || kb::in_okx_range(code) {
             return true;
         }
-        let n: u32 = code
-            .split('_')
-            .next()
-            .and_then(|b| b.parse().ok())
-            .unwrap_or(0);
-        if kind == Kind::ErrorCode && (10000..=29999).contains(&n) {
+        if kind == Kind::ErrorCode && kb::in_v1_range(code) {
             return true;
         }
         self.okx()

@@ -89,8 +89,12 @@ pub fn exception(data: &[u8], ls: usize, le: usize, ctx: &LineContext) -> Option
         let (start, end) = (m.start(), m.end());
         let cs = code_word_code(line, start, end);
         let code = std::str::from_utf8(&line[cs..end]).ok()?;
-        if code_syntax_ok(code) && (kb::is_known(code) || ctx.okx() && plausible(code)) {
-            return found(&line[cs..end], message_around(line, start, end), cs);
+        let msg = message_around(line, start, end);
+        // A known code is OKX's when its message agrees (or there is none) or the
+        // line names OKX; another service's `code 50035: Invalid Form Body` is not.
+        let agrees = msg.trim().is_empty() || kb::agrees(code, msg.as_bytes()).is_some();
+        if code_syntax_ok(code) && (kb::is_known(code) && agrees || ctx.okx() && plausible(code)) {
+            return found(&line[cs..end], msg, cs);
         }
         return None;
     }
@@ -107,12 +111,14 @@ pub fn exception(data: &[u8], ls: usize, le: usize, ctx: &LineContext) -> Option
         // Right after an exception's name (`ExchangeException: 51020:...`) a known
         // code is enough; elsewhere its message must also read like the code's.
         let before = &line[..s];
-        let after_exception = [&b"Exception: "[..], b"Error: ", b"Caused by: "]
+        let after_exception = [&b"Exception: "[..], b"Caused by: "]
             .iter()
             .any(|p| before.ends_with(p));
         let known = kb::is_known(code);
-        let like =
-            known && (after_exception || kb::messages(code).iter().any(|m| similar(&msg, m)));
+        let like = known
+            && (after_exception
+                || kb::agrees(code, msg.as_bytes()).is_some()
+                || kb::messages(code).iter().any(|m| similar(&msg, m)));
         if like || ctx.okx() && plausible(code) {
             return found(&line[s..e], msg, s);
         }
@@ -169,7 +175,11 @@ fn message_around(line: &[u8], start: usize, end: usize) -> String {
         .count();
     let rest = &after[skip..];
     if rest.first().is_some_and(u8::is_ascii_alphabetic) {
-        return lossy(rest).trim_end_matches(['"', '\'', ')']).to_string();
+        // Read out clean: no key name (`Message = "...`), no quotes.
+        let first = super::evidence::first_message_word(after);
+        return super::evidence::clean_after(after, first)
+            .trim_end_matches(['"', '\'', ')'])
+            .to_string();
     }
     let before = lossy(&line[..start]);
     let before = before.trim_end_matches([' ', '(', '[', ',', '-']);

@@ -8,7 +8,9 @@
 use crate::event::{Api, Category};
 use std::sync::OnceLock;
 
+mod agree;
 pub mod diagnosis;
+pub use agree::{agrees, known_five, words, Word};
 
 const DATA: &str = include_str!("codes.tsv");
 
@@ -195,42 +197,133 @@ pub fn info(code: &str, api: Option<Api>) -> Info {
     }
 }
 
+/// A range of codes and what a code in it is about: the one place OKX's code
+/// ranges are written (the knowledge base's guesses for unknown codes and the
+/// extractor's "can this be an OKX code" both read it).
+struct Span {
+    lo: u32,
+    hi: u32,
+    category: Category,
+    about: &'static str,
+    api: Api,
+}
+
+const OUTSIDE: &str = "outside the known OKX ranges";
+
+const fn span(lo: u32, hi: u32, category: Category, about: &'static str, api: Api) -> Span {
+    Span {
+        lo,
+        hi,
+        category,
+        about,
+        api,
+    }
+}
+
+/// OKX's code ranges, in the order they are looked up. The rows described as
+/// [`OUTSIDE`] are v5 numbers no row names but OKX may still send.
+const SPANS: &[Span] = &[
+    span(
+        50000,
+        50099,
+        Category::Request,
+        "v5 general (50xxx)",
+        Api::V5,
+    ),
+    span(
+        50100,
+        50199,
+        Category::Auth,
+        "v5 authentication (501xx)",
+        Api::V5,
+    ),
+    span(51000, 51999, Category::Order, "v5 trade (51xxx)", Api::V5),
+    span(
+        52000,
+        52999,
+        Category::Request,
+        "v5 market data (52xxx)",
+        Api::V5,
+    ),
+    span(54000, 54999, Category::Order, "v5 trade (54xxx)", Api::V5),
+    span(
+        55000,
+        57999,
+        Category::Order,
+        "v5 trade (55xxx-57xxx)",
+        Api::V5,
+    ),
+    span(58000, 58999, Category::Funds, "v5 funding (58xxx)", Api::V5),
+    span(
+        59000,
+        59999,
+        Category::Account,
+        "v5 account (59xxx)",
+        Api::V5,
+    ),
+    span(
+        60000,
+        64999,
+        Category::Request,
+        "v5 WebSocket (60xxx-64xxx)",
+        Api::Ws,
+    ),
+    span(
+        70000,
+        79999,
+        Category::Order,
+        "v5 block trading and spreads (7xxxx)",
+        Api::V5,
+    ),
+    span(50200, 50999, Category::Other, OUTSIDE, Api::V5),
+    span(53000, 53999, Category::Other, OUTSIDE, Api::V5),
+    span(65000, 69999, Category::Other, OUTSIDE, Api::V5),
+    span(
+        30000,
+        30999,
+        Category::Auth,
+        "v3 general and authentication (30xxx)",
+        Api::V3,
+    ),
+    span(31000, 31999, Category::Order, "v3 (31xxx)", Api::V3),
+    span(32000, 32999, Category::Order, "v3 futures (32xxx)", Api::V3),
+    span(33000, 33999, Category::Order, "v3 margin (33xxx)", Api::V3),
+    span(34000, 34999, Category::Funds, "v3 funding (34xxx)", Api::V3),
+    span(35000, 35999, Category::Order, "v3 swap (35xxx)", Api::V3),
+    span(36000, 36999, Category::Order, "v3 options (36xxx)", Api::V3),
+    span(
+        10000,
+        29999,
+        Category::Other,
+        "legacy OKEx v1 (1xxxx-2xxxx)",
+        Api::V1,
+    ),
+];
+
+/// The row of [`SPANS`] holding `code` (its base, for a sub-code).
+fn span_of(code: &str) -> Option<&'static Span> {
+    let n: u32 = base(code).parse().ok()?;
+    SPANS.iter().find(|s| (s.lo..=s.hi).contains(&n))
+}
+
 /// The category, description and API family that a code's range suggests.
 pub fn range_of(code: &str) -> (Category, &'static str, Api) {
-    let base = code.split('_').next().unwrap_or(code);
-    let n: u32 = match base.parse() {
-        Ok(n) => n,
-        Err(_) => return (Category::Other, "no code in the body", Api::V5),
-    };
-    match n {
-        50000..=50099 => (Category::Request, "v5 general (50xxx)", Api::V5),
-        50100..=50199 => (Category::Auth, "v5 authentication (501xx)", Api::V5),
-        51000..=51999 => (Category::Order, "v5 trade (51xxx)", Api::V5),
-        52000..=52999 => (Category::Request, "v5 market data (52xxx)", Api::V5),
-        54000..=54999 => (Category::Order, "v5 trade (54xxx)", Api::V5),
-        55000..=57999 => (Category::Order, "v5 trade (55xxx-57xxx)", Api::V5),
-        58000..=58999 => (Category::Funds, "v5 funding (58xxx)", Api::V5),
-        59000..=59999 => (Category::Account, "v5 account (59xxx)", Api::V5),
-        60000..=64999 => (Category::Request, "v5 WebSocket (60xxx-64xxx)", Api::Ws),
-        70000..=79999 => (
-            Category::Order,
-            "v5 block trading and spreads (7xxxx)",
-            Api::V5,
-        ),
-        30000..=30999 => (
-            Category::Auth,
-            "v3 general and authentication (30xxx)",
-            Api::V3,
-        ),
-        31000..=31999 => (Category::Order, "v3 (31xxx)", Api::V3),
-        32000..=32999 => (Category::Order, "v3 futures (32xxx)", Api::V3),
-        33000..=33999 => (Category::Order, "v3 margin (33xxx)", Api::V3),
-        34000..=34999 => (Category::Funds, "v3 funding (34xxx)", Api::V3),
-        35000..=35999 => (Category::Order, "v3 swap (35xxx)", Api::V3),
-        36000..=36999 => (Category::Order, "v3 options (36xxx)", Api::V3),
-        10000..=29999 => (Category::Other, "legacy OKEx v1 (1xxxx-2xxxx)", Api::V1),
-        _ => (Category::Other, "outside the known OKX ranges", Api::V5),
+    if base(code).parse::<u32>().is_err() {
+        return (Category::Other, "no code in the body", Api::V5);
     }
+    span_of(code).map_or((Category::Other, OUTSIDE, Api::V5), |s| {
+        (s.category, s.about, s.api)
+    })
+}
+
+/// Is `code` in a range of the v5, WebSocket or v3 APIs (known or not)?
+pub fn in_okx_range(code: &str) -> bool {
+    span_of(code).is_some_and(|s| s.api != Api::V1)
+}
+
+/// Is `code` in the legacy OKEx v1 range (1xxxx-2xxxx)?
+pub fn in_v1_range(code: &str) -> bool {
+    span_of(code).is_some_and(|s| s.api == Api::V1)
 }
 
 /// The remedy for a category, for codes the table does not know.
@@ -296,5 +389,30 @@ mod tests {
         assert!(i.range.contains("51xxx"));
         assert_eq!(info("58999", None).category, Category::Funds);
         assert_eq!(info("63998", None).api, Api::Ws);
+    }
+
+    #[test]
+    fn the_ranges_a_code_may_take() {
+        for (code, okx, v1) in [
+            ("50000", true, false),
+            ("50999", true, false),
+            ("53001", true, false),
+            ("79999", true, false),
+            ("30000", true, false),
+            ("36999", true, false),
+            ("37000", false, false),
+            ("49999", false, false),
+            ("80000", false, false),
+            ("10004", false, true),
+            ("29999", false, true),
+            ("51008_1000", true, false),
+            ("-2011", false, false),
+            ("", false, false),
+        ] {
+            assert_eq!(in_okx_range(code), okx, "{code}");
+            assert_eq!(in_v1_range(code), v1, "{code}");
+        }
+        assert_eq!(range_of("53001").1, OUTSIDE);
+        assert_eq!(range_of("37000").1, OUTSIDE);
     }
 }

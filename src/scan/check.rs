@@ -23,7 +23,30 @@ pub(super) fn worth_a_look(data: &[u8], hit: usize, literal: usize) -> bool {
             code_word(data, hit) && extract::code_follows(data, hit) && code_in_context(data, hit)
         }
         2 => okx_body_with_message(data, hit),
-        _ => code_colon_after(data, hit),
+        3 => code_colon_after(data, hit),
+        _ => known_code_at(data, hit),
+    }
+}
+
+/// A number of exactly five digits at `hit` (see [`super::prefilter::FIVE`]) that
+/// stands as a code (not in a decimal number) and that the knowledge base knows as
+/// a code, or that lies in OKX's ranges on a line naming OKX: its line is looked at
+/// for the code's message or its OKX context ([`extract::evidence`]).
+#[inline(never)]
+fn known_code_at(data: &[u8], hit: usize) -> bool {
+    let n = data[hit..hit + 5]
+        .iter()
+        .fold(0u32, |n, d| n * 10 + u32::from(d - b'0'));
+    if !extract::evidence::code_at(data, hit) || under_code_key(data, hit) {
+        return false;
+    }
+    crate::kb::known_five(n) || {
+        let code = std::str::from_utf8(&data[hit..hit + 5]).unwrap_or_default();
+        crate::kb::in_okx_range(code) && {
+            let (ls, le) = extract::line_bounds(data, hit);
+            let le = le.min(ls + NEAR);
+            extract::context::LineContext::new(&data[ls..le]).okx()
+        }
     }
 }
 
@@ -51,6 +74,28 @@ fn code_colon_after(data: &[u8], hit: usize) -> bool {
         .map(|p| hit + p)
         .take_while(|&q| data[q] == b':')
         .any(|q| q - hit >= 5 && data[q - 5..q].iter().all(u8::is_ascii_digit))
+}
+
+/// Is the number at `hit` the value of a `code` key the code literal's hit reads
+/// (`"code":"64008"`, `Code:64008`, `sCode=`)? That hit has decided about it (a
+/// notice, another exchange's body): its line is not looked at again.
+fn under_code_key(data: &[u8], hit: usize) -> bool {
+    let lo = hit.saturating_sub(16);
+    let t = &data[lo..hit];
+    let skip = |t: &[u8]| {
+        let n = t
+            .iter()
+            .rev()
+            .take_while(|c| matches!(c, b'"' | b'\'' | b'\\' | b' ' | b'\t'))
+            .count();
+        t.len() - n
+    };
+    let end = skip(t);
+    if end == 0 || !matches!(t[end - 1], b':' | b'=') {
+        return false;
+    }
+    let end = skip(&t[..end - 1]);
+    end >= 4 && t[end - 4..end].eq_ignore_ascii_case(b"code") && code_word(data, lo + end - 4)
 }
 
 /// Is the `code` at `hit` a word every extraction path knows: `code`, `sCode`,
@@ -211,6 +256,21 @@ mod tests {
             .map(|e| e.code.into_owned())
             .collect();
         assert_eq!(codes, ["50102"]);
+    }
+
+    #[test]
+    fn numbers_under_a_code_key_are_left_to_the_code_hit() {
+        for (text, under) in [
+            (r#"{"event":"notice","code":"64008"#, true),
+            ("&{Event:notice Code:64008", true),
+            (r#"{\"sCode\":\"51008"#, true),
+            ("errCode=51008", false),
+            ("retCode=51008", false),
+            ("[51008", false),
+        ] {
+            let b = text.as_bytes();
+            assert_eq!(under_code_key(b, b.len() - 5), under, "{text}");
+        }
     }
 
     #[test]

@@ -360,7 +360,7 @@ fn walk_back(data: &[u8], from: usize, floor: usize, zone: &Zone) -> Gap {
 }
 
 /// A stack-trace line: Java `at ...`, Python `File "..."`, `Traceback`, chained
-/// exception notes.
+/// exception notes; or a separator between two prints of one exception.
 fn is_frame(line: &[u8]) -> bool {
     let t = &line[line.iter().take_while(|c| c.is_ascii_whitespace()).count()..];
     const MARKS: [&[u8]; 7] = [
@@ -372,7 +372,18 @@ fn is_frame(line: &[u8]) -> bool {
         b"Caused by",
         b"^",
     ];
-    MARKS.iter().any(|m| t.starts_with(m)) || t.starts_with(b"...") && line.len() < 64
+    MARKS.iter().any(|m| t.starts_with(m))
+        || t.starts_with(b"...") && line.len() < 64
+        || is_separator(t)
+}
+
+/// A blank line, or a rule of dashes (`-----`, `=====`, `*****`): a CLI that prints
+/// an exception again after one prints the same event twice.
+fn is_separator(t: &[u8]) -> bool {
+    t.is_empty()
+        || t.len() >= 3
+            && t.iter()
+                .all(|c| matches!(c, b'-' | b'=' | b'*' | b'_' | b' ' | b'\r'))
 }
 
 fn keep_text(

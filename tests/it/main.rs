@@ -17,6 +17,7 @@ mod grep;
 mod inputs;
 mod kb;
 mod props;
+mod recall;
 mod regressions;
 mod report;
 mod secrets;
