@@ -7,6 +7,9 @@ pub mod codes;
 pub mod explain;
 pub mod grep;
 pub mod merge;
+mod output;
+
+pub use output::Output;
 pub mod report;
 pub mod summary;
 
@@ -19,8 +22,7 @@ use crate::input::{Problem, Source};
 use crate::render::RenderCtx;
 use crate::scan::schedule;
 use crate::scan::sink::{Flow, Needs, Place, Sink, SourceEnd, SourceStats};
-use std::io::{self, BufWriter, Write};
-use std::path::Path;
+use std::io::{self, Write};
 use std::time::Instant;
 
 /// What a run over every source gave besides what its sink kept.
@@ -356,89 +358,4 @@ fn peak_memory_kib() -> Option<u64> {
     let status = std::fs::read_to_string("/proc/self/status").ok()?;
     let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
     line.split_whitespace().nth(1)?.parse().ok()
-}
-
-/// Where a command writes: stdout, or a file replaced atomically (a temporary file
-/// in the same folder, renamed into place when complete).
-pub enum Output {
-    Stdout(BufWriter<io::Stdout>),
-    File {
-        tmp: tempfile::NamedTempFile,
-        path: std::path::PathBuf,
-    },
-}
-
-impl Output {
-    pub fn new(path: Option<&Path>) -> io::Result<Output> {
-        match path {
-            None => Ok(Output::Stdout(BufWriter::with_capacity(
-                64 * 1024,
-                io::stdout(),
-            ))),
-            Some(p) if p.as_os_str() == "-" => Ok(Output::Stdout(BufWriter::with_capacity(
-                64 * 1024,
-                io::stdout(),
-            ))),
-            Some(p) => {
-                let dir = p
-                    .parent()
-                    .filter(|d| !d.as_os_str().is_empty())
-                    .unwrap_or(Path::new("."));
-                // A replaced file keeps its mode; a new one is readable by all (as a
-                // file written in place with the usual umask would be), not 0600.
-                let mode = std::fs::metadata(p)
-                    .map(|m| m.permissions())
-                    .unwrap_or_else(|_| default_permissions());
-                let tmp = tempfile::Builder::new()
-                    .prefix(".okxscan-")
-                    .permissions(mode)
-                    .tempfile_in(dir)?;
-                Ok(Output::File {
-                    tmp,
-                    path: p.to_path_buf(),
-                })
-            }
-        }
-    }
-
-    /// Flushes, and for a file renames it into place.
-    pub fn finish(self) -> io::Result<()> {
-        match self {
-            Output::Stdout(mut w) => w.flush(),
-            Output::File { mut tmp, path } => {
-                tmp.flush()?;
-                tmp.persist(&path).map_err(|e| e.error)?;
-                Ok(())
-            }
-        }
-    }
-}
-
-impl Write for Output {
-    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
-        match self {
-            Output::Stdout(w) => w.write(buf),
-            Output::File { tmp, .. } => tmp.write(buf),
-        }
-    }
-
-    fn flush(&mut self) -> io::Result<()> {
-        match self {
-            Output::Stdout(w) => w.flush(),
-            Output::File { tmp, .. } => tmp.flush(),
-        }
-    }
-}
-
-#[cfg(unix)]
-fn default_permissions() -> std::fs::Permissions {
-    use std::os::unix::fs::PermissionsExt;
-    std::fs::Permissions::from_mode(0o644)
-}
-
-#[cfg(not(unix))]
-fn default_permissions() -> std::fs::Permissions {
-    std::fs::metadata(".")
-        .map(|m| m.permissions())
-        .expect("current directory")
 }
