@@ -856,11 +856,13 @@ fn output_files_replace_only_regular_files() {
         std::thread::spawn(move || std::fs::read(fifo).unwrap())
     };
     summary(&fifo);
-    assert_eq!(reader.join().unwrap(), want);
+    // Checked before joining: a FIFO replaced by a file would leave the reader
+    // waiting for a writer forever.
     assert!(std::fs::symlink_metadata(&fifo)
         .unwrap()
         .file_type()
         .is_fifo());
+    assert_eq!(reader.join().unwrap(), want);
     // A link to a file: the file is replaced (its mode kept), the link stays.
     let file = d.path().join("night.csv");
     std::fs::write(&file, "old").unwrap();
