@@ -29,6 +29,19 @@ pub fn line_bounds(data: &[u8], pos: usize) -> (usize, usize) {
     (start, end)
 }
 
+/// The end of the last of the continuation lines after the line ending at `le`
+/// (blank lines included): where a record that starts above them ends.
+fn continued_to(data: &[u8], le: usize) -> usize {
+    let mut end = le;
+    loop {
+        let next = next_line(data, end);
+        if next >= data.len() || next == end || !is_continuation(&data[next..]) {
+            return end;
+        }
+        end = memchr::memchr(b'\n', &data[next..]).map_or(data.len(), |p| next + p);
+    }
+}
+
 /// Start of the line after the one ending at `end` (skipping `\r\n`).
 pub(super) fn next_line(data: &[u8], end: usize) -> usize {
     let mut i = end;
@@ -129,13 +142,17 @@ fn extract_from(data: &[u8], ls: usize, out: &mut Vec<Found>) -> usize {
                 continue;
             }
         }
+        let mut cut_end = le;
         let single = parse_bounded(data, open, le);
         let parsed = match single {
             // Open at the end of the line: a body printed over several lines, or one
             // cut short (then the indented line after it is a stack frame, say).
             Err(Fail::Truncated) if is_continuation(&data[next_line(data, le)..]) => {
-                let lim = (open + MAX_RECORD_BYTES).min(data.len());
-                parse_bounded(data, open, lim).map_err(|_| Fail::Truncated)
+                // The body may go on no further than its record: up to the next
+                // line that starts one (a body cut short by its logger must not
+                // swallow the next log line's error).
+                cut_end = continued_to(data, le).min(open + MAX_RECORD_BYTES);
+                parse_bounded(data, open, cut_end).map_err(|_| Fail::Truncated)
             }
             other => other,
         };
@@ -167,7 +184,10 @@ fn extract_from(data: &[u8], ls: usize, out: &mut Vec<Found>) -> usize {
             Err(Fail::Truncated) => {
                 saw_body = true;
                 bodies.push((open, le));
-                if let Some(f) = text::partial(data, ls, open, le, &ctx) {
+                if cut_end > le {
+                    record_end = line_bounds(data, cut_end.saturating_sub(1).max(le)).1;
+                }
+                if let Some(f) = text::partial(data, ls, open, cut_end.max(le), &ctx) {
                     out.push(Found {
                         caused_by,
                         gave_up,

@@ -221,7 +221,19 @@ pub fn similar(a: &str, b: &str) -> bool {
 /// its code when the code is readable.
 pub fn partial(data: &[u8], ls: usize, open: usize, le: usize, ctx: &LineContext) -> Option<Found> {
     let text = &data[open..le];
-    let c = body_code().captures(text)?;
+    let mut c = body_code().captures(text)?;
+    // A batch cut short (`{"code":"1","data":[{"sCode":"51008",...`): its failed
+    // item is the error, not the batch's "1" or "2".
+    let item = |k: &regex::bytes::Captures| {
+        k.get(1)
+            .is_some_and(|n| n.as_bytes().eq_ignore_ascii_case(b"scode"))
+            && k.get(2).is_some_and(|v| v.as_bytes() != b"0")
+    };
+    let batch = matches!(c.get(2).map(|m| m.as_bytes()), Some(b"1" | b"2"));
+    if let Some(k) = body_code().captures_iter(text).find(|k| batch && item(k)) {
+        c = k;
+    }
+    let is_item = item(&c);
     let m = c.get(2)?;
     let code = std::str::from_utf8(m.as_bytes()).ok()?;
     let kind = if c.get(1)?.as_bytes().eq_ignore_ascii_case(b"error_code") {
@@ -232,13 +244,17 @@ pub fn partial(data: &[u8], ls: usize, open: usize, le: usize, ctx: &LineContext
     if code == "0" || !ctx.accepts(code, Prefix::of(&data[ls..open]), kind) {
         return None;
     }
+    // An item's message is the one after its code.
+    let from = if is_item { m.start() } else { 0 };
     let message = body_msg()
-        .captures(text)
+        .captures(&text[from..])
         .and_then(|c| c.get(1))
         .map(|m| lossy(m.as_bytes()))
         .unwrap_or_default();
     let shape = if kind == Kind::ErrorCode {
         Shape::V3
+    } else if is_item {
+        Shape::V5Scode
     } else {
         Shape::V5
     };

@@ -135,3 +135,76 @@ fn header_values_with_ampersands_and_python_bytes_are_masked_whole() {
         assert!(!text.contains(secret), "{text}");
     }
 }
+
+/// Regression: a pretty-printed body cut short by its logger swallowed the next log
+/// line's error (`50011` with the next line's message "Invalid Sign", and 50113
+/// lost), and a batch line cut short counted its top-level "1" instead of its failed
+/// item. A cut record ends where the next record starts; it counts as partial with
+/// what it holds, and the answer is the same at any chunk size, through a pipe and
+/// from a `.gz`.
+#[test]
+fn a_cut_body_ends_at_the_next_record_and_a_cut_batch_counts_its_item() {
+    let text = "2026-11-22 10:00:00 ERROR okx {\"code\":\"1\",\"data\":[{\"clOrdId\":\"\",\"sCode\":\"51008\",\"sMsg\":\"Order failed. Insufficient USDT balance\"}],\n\
+                \n\
+                2026-11-22 10:00:05 INFO next\n\
+                2026-11-22 10:00:06 ERROR order response:\n\
+                {\n  \"code\": \"50011\",\n\n  \"data\":\n\
+                2026-11-22 10:00:07 ERROR okx {\"code\":\"50113\",\"msg\":\"Invalid Sign\"}\n";
+    let (d, p) = log("cut.log", text);
+    let events = |args: &[&str], input: Option<&[u8]>, path: Option<&std::path::Path>| {
+        let mut c = okxscan();
+        c.args(["grep", "--format", "csv", "-I"]).args(args);
+        match (input, path) {
+            (Some(bytes), _) => c.arg("-").write_stdin(bytes.to_vec()),
+            (_, Some(path)) => c.arg(path),
+            _ => unreachable!(),
+        };
+        let out = c.output().unwrap();
+        // Rows without their file column (the name differs by mode).
+        let rows: Vec<String> = String::from_utf8(out.stdout)
+            .unwrap()
+            .lines()
+            .skip(1)
+            .map(|l| l.split_once(',').unwrap().1.to_string())
+            .collect();
+        rows.join("\n")
+    };
+    let want = events(&[], None, Some(&p));
+    let rows: Vec<Vec<&str>> = want.lines().map(|l| l.split(',').collect()).collect();
+    let got: Vec<(&str, &str, &str, &str)> = rows
+        .iter()
+        .map(|r| (r[0], r[2], r[6], r[r.len() - 1]))
+        .collect();
+    assert_eq!(
+        got,
+        [
+            ("1", "51008", "v5-scode", "true"),
+            ("6", "50011", "v5", "true"),
+            ("9", "50113", "v5", "false"),
+        ],
+        "{want}"
+    );
+    assert!(want.contains("Invalid Sign") && !want.contains("50011,rate-limit,v5,Invalid Sign"));
+    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+    gz.write_all(text.as_bytes()).unwrap();
+    let gz_path = d.path().join("cut.log.gz");
+    std::fs::write(&gz_path, gz.finish().unwrap()).unwrap();
+    for size in ["1", "9", "40", "100", "4096"] {
+        let args = ["--chunk-size", size];
+        assert_eq!(
+            events(&args, None, Some(&p)),
+            want,
+            "file, chunk size {size}"
+        );
+        assert_eq!(
+            events(&args, Some(text.as_bytes()), None),
+            want,
+            "pipe, chunk size {size}"
+        );
+        assert_eq!(
+            events(&args, None, Some(&gz_path)),
+            want,
+            ".gz, chunk size {size}"
+        );
+    }
+}
