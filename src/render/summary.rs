@@ -355,7 +355,20 @@ fn code_table(
 fn timeline_table(lines: &mut Vec<String>, agg: &Aggregate, ctx: &RenderCtx, width: usize) {
     lines.push(String::new());
     lines.push(format!("Timeline (by {})", agg.bucket.as_str()));
+    for (b, total, codes) in bucket_groups(agg, plain) {
+        let start = ctx.zone.format_secs(b);
+        let start = start.get(..16).unwrap_or(&start).replace('T', " ");
+        let head = format!("{start}  {:>7}  ", thousands(total));
+        let room = width.saturating_sub(head.width());
+        lines.push(format!("{head}{}", cut(&codes, room)));
+    }
+}
+
+/// The timeline's rows: each bucket's start, its events, and its codes
+/// (`50102 x12, 50011 x3`, each code shown through `show`).
+fn bucket_groups(agg: &Aggregate, show: impl Fn(&str) -> String) -> Vec<(i64, u64, String)> {
     let rows = agg.bucket_rows();
+    let mut out = Vec::new();
     let mut i = 0;
     while i < rows.len() {
         let b = rows[i].0;
@@ -363,15 +376,12 @@ fn timeline_table(lines: &mut Vec<String>, agg: &Aggregate, ctx: &RenderCtx, wid
         let total: u64 = group.iter().map(|r| r.2).sum();
         let codes: Vec<String> = group
             .iter()
-            .map(|r| format!("{} x{}", plain(code_label(r.1)), r.2))
+            .map(|r| format!("{} x{}", show(code_label(r.1)), r.2))
             .collect();
-        let start = ctx.zone.format_secs(b);
-        let start = start.get(..16).unwrap_or(&start).replace('T', " ");
-        let head = format!("{start}  {:>7}  ", thousands(total));
-        let room = width.saturating_sub(head.width());
-        lines.push(format!("{head}{}", cut(&codes.join(", "), room)));
+        out.push((b, total, codes.join(", ")));
         i += group.len();
     }
+    out
 }
 
 /// `6 files, 1.2 MiB, 17,565 lines`: what was read.
@@ -453,24 +463,14 @@ fn markdown(out: &mut dyn Write, agg: &Aggregate, ctx: &RenderCtx) -> io::Result
         writeln!(out, "\n## Timeline (by {})\n", agg.bucket.as_str())?;
         writeln!(out, "| {} | events | codes |", agg.bucket.as_str())?;
         writeln!(out, "|---|---:|---|")?;
-        let rows = agg.bucket_rows();
-        let mut i = 0;
-        while i < rows.len() {
-            let b = rows[i].0;
-            let group: Vec<_> = rows[i..].iter().take_while(|r| r.0 == b).collect();
-            let total: u64 = group.iter().map(|r| r.2).sum();
-            let codes: Vec<String> = group
-                .iter()
-                .map(|r| format!("{} x{}", code_label(r.1), r.2))
-                .collect();
+        for (b, total, codes) in bucket_groups(agg, str::to_string) {
             writeln!(
                 out,
                 "| {} | {} | {} |",
                 ctx.zone.format_secs(b),
                 thousands(total),
-                codes.join(", ")
+                codes
             )?;
-            i += group.len();
         }
     }
     Ok(())
