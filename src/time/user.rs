@@ -4,6 +4,11 @@ use super::stamp::parse_datetime;
 use super::{Bucket, Zone};
 use chrono::NaiveDate;
 
+/// The first and last milliseconds of the years 1 to 9999, the times that can be
+/// shown.
+const MIN_MS: i64 = -62_135_596_800_000;
+const MAX_MS: i64 = 253_402_300_799_999;
+
 /// Parses a user-given time for `--since`/`--until`: RFC 3339, a date, a date and
 /// time without zone (read in `zone`), `30m`/`3h`/`2d` before `now`, `today`,
 /// `yesterday`, or `now`.
@@ -26,7 +31,13 @@ pub fn parse_user_time(s: &str, zone: &Zone, now_ms: i64) -> Option<i64> {
                 'w' => 7 * 86_400_000,
                 _ => return None,
             };
-            return Some(now_ms - n * ms);
+            // Checked: `--since 9999999999999999h` is refused, not wrapped around
+            // (found by the fuzz target); and kept within the years a time can be
+            // shown in.
+            return n
+                .checked_mul(ms)
+                .and_then(|d| now_ms.checked_sub(d))
+                .filter(|t| (MIN_MS..=MAX_MS).contains(t));
         }
     }
     let b = t.as_bytes();
@@ -57,6 +68,26 @@ mod tests {
     use chrono::DateTime;
     fn utc(s: &str) -> i64 {
         DateTime::parse_from_rfc3339(s).unwrap().timestamp_millis()
+    }
+
+    /// Regression (found by the fuzz target `time`): a relative time whose
+    /// milliseconds overflow panicked in a debug build and wrapped around in a
+    /// release one; it is refused, as is one past the years a time can be shown in.
+    #[test]
+    fn relative_times_that_overflow_are_refused() {
+        let now = utc("2026-11-23T10:30:00Z");
+        for t in [
+            "0757977575775777552s",
+            "9999999999999999h",
+            "-9999999999999999d",
+            "99999999999w",
+        ] {
+            assert_eq!(parse_user_time(t, &Zone::Utc, now), None, "{t}");
+        }
+        assert_eq!(
+            parse_user_time("3650d", &Zone::Utc, now),
+            Some(now - 3650 * 86_400_000)
+        );
     }
 
     #[test]
