@@ -1,7 +1,7 @@
 //! Where a command writes: stdout, or `-o FILE`. A regular file (or a new path) is
 //! replaced atomically: a temporary file in the same folder, renamed into place
 //! when complete, with the mode of the file it replaces. Anything else is written
-//! through, never replaced: a device or a FIFO (`-o /dev/null` as root must not put
+//! through, never replaced: a device or a FIFO (`-o` naming the null device, as root, must not put
 //! a regular file in place of the system's `/dev/null`), and a symbolic link's
 //! target is written (atomically when it is a regular file) while the link stays.
 

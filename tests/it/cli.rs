@@ -815,7 +815,7 @@ fn fail_on_trips_summary_and_report_with_exit_3_and_says_what() {
 }
 
 /// Regression: `-o PATH` replaced whatever PATH was with a regular file: a device
-/// (as root, `okxscan report -o /dev/null` replaced the system's `/dev/null`), a
+/// (as root, `okxscan report -o` naming the system's null device replaced it), a
 /// FIFO, a symbolic link. Now only a regular file or a new path is replaced (keeping
 /// its mode); a device or FIFO is written through; a link's target is written and
 /// the link stays.
