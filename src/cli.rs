@@ -125,8 +125,9 @@ pub struct ScanArgs {
     #[arg(long)]
     pub no_redact: bool,
 
-    /// Longest line or multi-line body kept whole, in MiB
-    #[arg(long, value_name = "MIB", default_value_t = 1024)]
+    /// Records (a line, or a body over lines) this long or longer are cut into
+    /// pieces of 1 MiB, the same way from files, pipes and archives; in MiB
+    #[arg(long, value_name = "MIB", default_value_t = 4)]
     pub max_record: usize,
 
     /// Chunk size in bytes for parallel scanning (tuning and tests)

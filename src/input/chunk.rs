@@ -12,15 +12,24 @@
 //! continues a record (bodies may hold one), so a file of blank lines is one long
 //! search for a record start, and 256 MiB of `\n` took 7 s at one step a line.
 //!
-//! A stream is held in a bounded window, whatever its bytes. The [`StreamChunker`]
-//! keeps at most `limit = min(--max-record, STREAM_RECORD).max(chunk)` bytes (4 MiB
-//! by default) while it looks for a cut; a record still going on then (a line with
-//! no newline: a binary or newline-free stream) is handed out in pieces of one chunk
-//! (1 MiB), and named with its byte offset at the end. A leading hole (NUL bytes,
-//! [`super::sniff`]) is read through and dropped, never held. So a stream holds at
-//! most, with chunks of 1 MiB, `a` chunks read ahead (`stream_ahead`, 4), `f`
-//! chunks in flight in the scheduler (4 a thread, 2 when text is kept; 8 with 2
-//! threads) and `k` spare buffers (`stream_ahead`) of at most 2 MiB each:
+//! A record of `--max-record` bytes or more (4 MiB by default) is not held whole:
+//! it is cut into pieces, the same way in every mode, so that the same bytes give
+//! the same events from a file, a pipe or an archive, at any chunk size. From the
+//! record's start `c`, while at least `max` bytes of it remain, the piece is
+//! `[c, p)` with `p` the last line start in `(c, c + w]`, or `c + w` when the
+//! window holds no newline (a cut inside a line: said on stderr, with the line's
+//! byte offset); `w` is 1 MiB (or `max` when smaller), whatever the chunk size. The rest of the record, under `max` bytes, goes with the records
+//! after it. An event whose body crosses a cut is counted partial. A stream finds
+//! the pieces as its window fills; a file's chunk finds them in its bytes
+//! ([`parts`]); nothing else is skipped.
+//!
+//! A stream is held in a bounded window, whatever its bytes: at most `max` bytes
+//! while it looks for a cut (the chunk size is capped there too). A leading hole
+//! (NUL bytes, [`super::sniff`]) is read through and dropped, never held. So a
+//! stream holds at most, with chunks of 1 MiB, `a` chunks read ahead
+//! (`stream_ahead`, 4), `f` chunks in flight in the scheduler (4 a thread, 2 when
+//! text is kept; 8 with 2 threads) and `k` spare buffers (`stream_ahead`) of at
+//! most 2 MiB each:
 //!
 //! ```text
 //!   carry (4 MiB) + its spare (<= 4 MiB) + (a + f) x 1 MiB + k x <= 2 MiB
@@ -30,23 +39,25 @@
 //!
 //! plus a chunk's events; a chunk cut from a full carry is copied out, so it holds
 //! a chunk's worth, and spare buffers grown past twice the chunk size are dropped,
-//! not kept. Before, a newline-free stream grew the carry to `--max-record` (1 GiB).
+//! not kept. Raising `--max-record` raises the carry's bound with it. A file's
+//! chunk is read in place when the file is mapped (every file over one chunk), so
+//! a long record costs no buffer; the pages of its pieces are handed back as they
+//! are scanned.
 
 use super::sniff::{self, back_run_len, run_len, Head};
 use crate::extract::is_continuation;
 use std::fs::File;
 use std::io::{self, Read};
 
-/// In a stream, after this many bytes of continuation lines any line start will do
-/// (memory stays bounded); files need no such fallback.
-const FALLBACK: usize = 1 << 20;
 /// How much beyond a range's end is read at first to find its cut.
 /// (Read again by the next range: small, it costs little copying; a longer record
 /// doubles the read until its end is in.)
 const OVERHANG: usize = 8 * 1024;
-/// The most a stream holds while looking for the end of a record (`--max-record`
-/// when smaller): a longer record is handed out in pieces (module doc).
-pub const STREAM_RECORD: usize = 4 << 20;
+/// `--max-record`'s default: records this long or longer are cut into pieces
+/// (module doc).
+pub const MAX_RECORD: usize = 4 << 20;
+/// The most a piece of such a record holds (module doc).
+const PIECE: usize = 1 << 20;
 
 #[cfg(test)]
 thread_local! {
@@ -185,15 +196,11 @@ fn cut(data: &[u8], a: u64, base: u64, span: usize, eof: bool) -> Cut {
 }
 
 /// How much to look at next when the last record goes on past `want` bytes (from
-/// `base`), or the error when it may not grow further.
-fn grow(want: usize, a: u64, base: u64, len: u64, max: usize) -> io::Result<usize> {
-    if want >= max {
-        return Err(io::Error::other(format!(
-            "a line or record longer than {} MiB (at byte {a}); raise --max-record",
-            max >> 20
-        )));
-    }
-    Ok((want * 2).min((len - base) as usize).min(max.max(want + 1)))
+/// `base`): twice as much, up to the file's end. A long record is cut into pieces
+/// after it is read ([`parts`]), not here: where the pieces fall depends on where
+/// the record starts, which only the range that holds its start knows.
+fn grow(want: usize, base: u64, len: u64) -> usize {
+    (want * 2).min((len - base) as usize)
 }
 
 /// The whole records that start in the range `[a, b)` of a file whose size at open
@@ -204,23 +211,22 @@ pub fn read_range(
     a: u64,
     b: u64,
     len: u64,
-    max: usize,
     buf: &mut Vec<u8>,
 ) -> io::Result<std::ops::Range<usize>> {
-    read_range_from(f, 0, a, b, len, max, buf)
+    read_range_from(f, 0, a, b, len, buf).map(|(r, _)| r)
 }
 
 /// [`read_range`] of the file's bytes from `origin` on (after a leading hole): `a`,
-/// `b` and `len` count from there, and `origin` itself starts a record.
+/// `b` and `len` count from there, and `origin` itself starts a record. Also
+/// returns the file offset of the records' first byte.
 pub fn read_range_from(
     f: &File,
     origin: u64,
     a: u64,
     b: u64,
     len: u64,
-    max: usize,
     buf: &mut Vec<u8>,
-) -> io::Result<std::ops::Range<usize>> {
+) -> io::Result<(std::ops::Range<usize>, u64)> {
     // Read from one byte early, to see whether `a` itself starts a line.
     let base = a.saturating_sub(1);
     let span = (b - base) as usize;
@@ -237,16 +243,18 @@ pub fn read_range_from(
         }
         let data = &buf[got];
         match cut(data, a, base, span, base + data.len() as u64 >= len) {
-            Cut::Records(r) => return Ok(pad + r.start..pad + r.end),
-            Cut::None => return Ok(0..0),
-            Cut::More => want = grow(want, origin + a, base, len, max)?,
+            Cut::Records(r) => {
+                return Ok((pad + r.start..pad + r.end, origin + base + r.start as u64))
+            }
+            Cut::None => return Ok((0..0, origin + a)),
+            Cut::More => want = grow(want, base, len),
         }
     }
 }
 
 /// [`read_range`] over a file's mapped bytes `map` (all of it): where in `map` the
 /// records that start in `[a, b)` lie.
-pub fn map_range(map: &[u8], a: u64, b: u64, max: usize) -> io::Result<std::ops::Range<usize>> {
+pub fn map_range(map: &[u8], a: u64, b: u64) -> std::ops::Range<usize> {
     let len = map.len() as u64;
     let base = a.saturating_sub(1);
     let span = (b - base) as usize;
@@ -255,9 +263,9 @@ pub fn map_range(map: &[u8], a: u64, b: u64, max: usize) -> io::Result<std::ops:
         let data = &map[base as usize..base as usize + want];
         let at = base as usize;
         match cut(data, a, base, span, base + want as u64 >= len) {
-            Cut::Records(r) => return Ok(at + r.start..at + r.end),
-            Cut::None => return Ok(0..0),
-            Cut::More => want = grow(want, a, base, len, max)?,
+            Cut::Records(r) => return at + r.start..at + r.end,
+            Cut::None => return 0..0,
+            Cut::More => want = grow(want, base, len),
         }
     }
 }
@@ -275,10 +283,11 @@ pub struct StreamChunker<R> {
     /// Bytes read through so far (handed out, or dropped as a leading hole): the
     /// stream offset of the carry's first byte.
     pub offset: u64,
-    /// A record longer than `max` had to be cut: how many, and where the first began.
+    /// Lines longer than `max` that had to be cut: how many, and where the first
+    /// began.
     pub oversized: u64,
     pub first_oversized: Option<u64>,
-    /// The last chunk handed out was a piece of an over-long record.
+    /// The last chunk handed out was cut inside a line.
     cutting: bool,
     /// What [`StreamChunker::sniff`] found.
     head: Option<Head>,
@@ -288,14 +297,14 @@ pub struct StreamChunker<R> {
 }
 
 impl<R: Read> StreamChunker<R> {
-    /// Chunks of about `size` bytes; records up to `max` bytes (at most
-    /// [`STREAM_RECORD`]) are kept whole.
+    /// Chunks of about `size` bytes (at most `max`); records under `max` bytes are
+    /// kept whole, longer ones cut into pieces (module doc).
     pub fn new(reader: R, size: usize, max: usize) -> StreamChunker<R> {
-        let size = size.max(1);
+        let max = max.max(1);
         StreamChunker {
             reader,
-            size,
-            max: max.min(STREAM_RECORD).max(size),
+            size: size.clamp(1, max),
+            max,
             carry: Vec::new(),
             eof: false,
             failed: None,
@@ -352,17 +361,9 @@ impl<R: Read> StreamChunker<R> {
         head
     }
 
-    /// Where records over the limit were cut, said once at the end.
+    /// Where lines over the limit were cut, said once at the end.
     pub fn oversized_note(&self) -> Option<String> {
-        let at = self.first_oversized?;
-        let more = match self.oversized {
-            1 => String::new(),
-            n => format!(" (and {} more)", n - 1),
-        };
-        Some(format!(
-            "a line longer than {} KiB, at byte {at}{more}, was cut into pieces; an error body across a cut may be missed",
-            self.max >> 10
-        ))
+        long_line_note(self.max, self.first_oversized?, self.oversized)
     }
 
     fn fill(&mut self, upto: usize) {
@@ -409,14 +410,14 @@ impl<R: Read> StreamChunker<R> {
                     return Ok(Some(self.take(c)));
                 }
                 _ if self.carry.len() >= self.max => {
-                    // An over-long record: its first chunk's worth goes out as a
-                    // piece, and the window slides on (never grows past `max`).
-                    if !self.cutting {
+                    // A record of `max` bytes or more: its next piece goes out, and
+                    // the window slides on (never grows past `max`).
+                    let (c, mid_line) = piece_end(&self.carry[..piece(self.max)]);
+                    if mid_line && !self.cutting {
                         self.oversized += 1;
                         self.first_oversized.get_or_insert(self.offset);
                     }
-                    self.cutting = true;
-                    let c = self.size.min(self.carry.len());
+                    self.cutting = mid_line;
                     return Ok(Some(self.take(c)));
                 }
                 _ => target = (self.carry.len() * 2).min(self.max),
@@ -455,34 +456,104 @@ impl<R: Read> StreamChunker<R> {
 }
 
 /// The last record start in `buf` whose first byte is known (a line start followed
-/// by a non-continuation byte), falling back to any line start far from the end.
+/// by a non-continuation byte).
 fn last_cut(buf: &[u8]) -> Option<usize> {
     let mut end = buf.len();
-    let mut any = None;
     while let Some(n) = memchr::memrchr(b'\n', &buf[..end]) {
         step();
         let p = n + 1;
-        if p < buf.len() {
-            if !is_continuation(&buf[p..]) {
-                return Some(p);
-            }
-            any.get_or_insert(p);
-            if buf.len() - p > FALLBACK {
-                return any;
-            }
+        if p < buf.len() && !is_continuation(&buf[p..]) {
+            return Some(p);
         }
         // The lines that start inside a run of `k` newlines ending at `n` (from
         // `n + 2 - k` to `n`) are blank, continuations: one step back over them all.
         let k = back_run_len(&buf[..=n], b'\n');
-        if k >= 2 {
-            any.get_or_insert(n);
-            if buf.len() - (n + 2 - k) > FALLBACK {
-                return any;
-            }
-        }
         end = n + 1 - k;
     }
     None
+}
+
+/// The window a piece of a long record is cut from: a fixed size, whatever the
+/// chunk size, so that pieces fall in the same places in every mode.
+fn piece(max: usize) -> usize {
+    PIECE.min(max)
+}
+
+/// Where the piece of a long record that starts at `window` (its next
+/// [`piece`] bytes) ends: after the window's last newline, or at its end when it holds none
+/// (`true`: the cut falls inside a line).
+pub fn piece_end(window: &[u8]) -> (usize, bool) {
+    match memchr::memrchr(b'\n', window) {
+        Some(n) => (n + 1, false),
+        None => (window.len(), true),
+    }
+}
+
+/// What [`parts`] found in a chunk.
+#[derive(Debug, Default, PartialEq)]
+pub struct Parts {
+    /// The chunk's parts, in order and covering it: runs of whole records, and
+    /// the pieces of records of `max` bytes or more.
+    pub parts: Vec<std::ops::Range<usize>>,
+    /// Where each line cut inside (in a record of `max` bytes or more) begins.
+    pub long_lines: Vec<usize>,
+}
+
+/// Cuts a chunk of whole records (its first byte starts one) into the parts that
+/// a stream would have handed out apart: each record of `max` bytes or more in
+/// pieces (module doc). A chunk with no such record is one part. Looks at one
+/// record every `max` bytes, not at every line.
+pub fn parts(data: &[u8], max: usize) -> Parts {
+    let max = max.max(1);
+    let mut out = Parts::default();
+    let (mut run, mut s) = (0, 0);
+    // Records between `s` and `s + max` are shorter than `max`; the one that
+    // holds `s + max` (from `t` to `e`) is checked.
+    while data.len() - s >= max {
+        let e = find_cut(data, s + max, true).unwrap_or(data.len());
+        let t = s + last_cut(&data[s..s + max]).unwrap_or(0);
+        if e - t >= max {
+            if t > run {
+                out.parts.push(run..t);
+            }
+            let (mut c, mut mid) = (t, false);
+            while e - c >= max {
+                let (p, mid_line) = piece_end(&data[c..c + piece(max)]);
+                if mid_line && !mid {
+                    out.long_lines.push(c);
+                }
+                mid = mid_line;
+                out.parts.push(c..c + p);
+                c += p;
+            }
+            run = c;
+        }
+        s = e;
+    }
+    if run < data.len() || out.parts.is_empty() {
+        out.parts.push(run..data.len());
+    }
+    out
+}
+
+/// The notice for `count` lines cut inside long records of `max` bytes or more,
+/// the first beginning at byte `first`.
+pub fn long_line_note(max: usize, first: u64, count: u64) -> Option<String> {
+    if count == 0 {
+        return None;
+    }
+    let more = match count {
+        1 => String::new(),
+        n => format!(" (and {} more)", n - 1),
+    };
+    let size = if max >= 1 << 20 && max % (1 << 20) == 0 {
+        format!("{} MiB", max >> 20)
+    } else {
+        format!("{max} bytes")
+    };
+    Some(format!(
+        "a record of {size} or more was cut into pieces inside a line (at byte {first}{more}); an error body across a cut counts as partial (raise --max-record to keep such records whole)"
+    ))
 }
 
 #[cfg(test)]
@@ -501,7 +572,7 @@ mod tests {
             let mut all = Vec::new();
             for (a, b) in ranges(len, size) {
                 let mut buf = Vec::new();
-                let r = read_range(f.as_file(), a, b, len, 1 << 20, &mut buf).unwrap();
+                let r = read_range(f.as_file(), a, b, len, &mut buf).unwrap();
                 let part = buf[r].to_vec();
                 if !part.is_empty() {
                     assert!(
@@ -539,6 +610,142 @@ mod tests {
         }
         assert_eq!(c.oversized, 1);
         assert_eq!(n, big.len());
+    }
+
+    /// Random text of short lines, indented lines, blank lines and long lines.
+    fn long_text(seed: &mut u64, max: usize) -> Vec<u8> {
+        let mut next = |n: usize| {
+            *seed = seed
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            (*seed >> 33) as usize % n
+        };
+        let mut buf = Vec::new();
+        for _ in 0..next(30) {
+            match next(6) {
+                0 => buf.extend(b"x 1\n"),
+                1 | 2 => buf.extend(b"  y\n"),
+                3 => buf.extend(b"\n"),
+                4 => {
+                    buf.extend(b"z ");
+                    buf.extend(std::iter::repeat_n(b'a', next(3 * max)));
+                    buf.push(b'\n');
+                }
+                _ => {
+                    buf.push(b' ');
+                    buf.extend(std::iter::repeat_n(b'b', next(2 * max)));
+                    buf.push(b'\n');
+                }
+            }
+        }
+        if next(2) == 0 {
+            buf.extend(b"tail");
+        }
+        buf
+    }
+
+    fn record_starts(buf: &[u8]) -> Vec<usize> {
+        (1..buf.len())
+            .filter(|&p| buf[p - 1] == b'\n' && !is_continuation(&buf[p..]))
+            .collect()
+    }
+
+    #[test]
+    fn long_records_are_cut_in_the_same_places_from_files_and_streams() {
+        let max = 40;
+        let mut seed = 11u64;
+        for round in 0..400 {
+            let buf = long_text(&mut seed, max);
+            let whole = parts(&buf, max);
+            let starts = record_starts(&buf);
+            let covered: Vec<u8> = whole
+                .parts
+                .iter()
+                .flat_map(|r| buf[r.clone()].to_vec())
+                .collect();
+            assert_eq!(covered, buf, "round {round}");
+            // Cuts inside records: the pieces.
+            let pieces: Vec<usize> = whole
+                .parts
+                .iter()
+                .map(|r| r.start)
+                .filter(|&p| p > 0 && !starts.contains(&p))
+                .collect();
+            for r in &whole.parts {
+                assert!(
+                    r.len() <= max || !pieces.contains(&r.end),
+                    "round {round}: {r:?}"
+                );
+            }
+            for size in [1, 3, 16, 64, 1000] {
+                // A stream cuts in the same places, at any chunk size.
+                let mut c = StreamChunker::new(&buf[..], size, max);
+                let mut at = 0;
+                let mut cuts = Vec::new();
+                while let Some(part) = c.next_chunk().unwrap() {
+                    at += part.len();
+                    if at < buf.len() {
+                        cuts.push(at);
+                    }
+                }
+                let inside: Vec<usize> = cuts
+                    .iter()
+                    .copied()
+                    .filter(|p| !starts.contains(p))
+                    .collect();
+                assert_eq!(inside, pieces, "round {round}, size {size}");
+                assert_eq!(
+                    c.oversized as usize,
+                    whole.long_lines.len(),
+                    "round {round}"
+                );
+                assert_eq!(
+                    c.first_oversized,
+                    whole.long_lines.first().map(|&p| p as u64)
+                );
+                // So does a file read by ranges, each range's chunk cut alone.
+                let mut f = tempfile::NamedTempFile::new().unwrap();
+                f.write_all(&buf).unwrap();
+                let mut found = Vec::new();
+                let mut long = Vec::new();
+                for (a, b) in ranges(buf.len() as u64, size) {
+                    let mut data = Vec::new();
+                    let (r, off) =
+                        read_range_from(f.as_file(), 0, a, b, buf.len() as u64, &mut data).unwrap();
+                    let got = parts(&data[r], max);
+                    found.extend(
+                        got.parts
+                            .iter()
+                            .filter(|r| !r.is_empty())
+                            .map(|r| off as usize + r.start),
+                    );
+                    long.extend(got.long_lines.iter().map(|&p| off as usize + p));
+                }
+                found.retain(|p| *p > 0 && !starts.contains(p));
+                assert_eq!(found, pieces, "round {round}, ranges of {size}");
+                assert_eq!(long, whole.long_lines, "round {round}, ranges of {size}");
+            }
+        }
+    }
+
+    #[test]
+    fn parts_of_a_chunk_without_long_records_is_the_chunk() {
+        let text = b"a 1\n  b\nc 2\n".repeat(100);
+        let got = parts(&text, 64);
+        assert_eq!(got.parts, vec![0..text.len()]);
+        assert!(got.long_lines.is_empty());
+        assert_eq!(parts(b"", 64).parts, vec![0..0]);
+        // A long indented record is cut at line starts, and says nothing.
+        let mut long = b"a 1\n".to_vec();
+        long.extend(b"  bb\n".repeat(40));
+        long.extend(b"c 2\n");
+        let got = parts(&long, 64);
+        assert!(got.parts.len() > 2, "{:?}", got.parts);
+        assert!(got
+            .parts
+            .iter()
+            .all(|r| r.start == 0 || long[r.start - 1] == b'\n'));
+        assert!(got.long_lines.is_empty());
     }
 
     fn steps<T>(f: impl FnOnce() -> T) -> (T, usize) {
@@ -587,14 +794,9 @@ mod tests {
     #[test]
     fn last_cut_over_blank_runs_is_what_a_line_by_line_walk_gives() {
         fn slow(buf: &[u8]) -> Option<usize> {
-            let mut any = None;
             for p in (1..buf.len()).rev().filter(|&p| buf[p - 1] == b'\n') {
                 if !is_continuation(&buf[p..]) {
                     return Some(p);
-                }
-                any.get_or_insert(p);
-                if buf.len() - p > FALLBACK {
-                    return any;
                 }
             }
             None
@@ -619,11 +821,6 @@ mod tests {
                 String::from_utf8_lossy(&buf)
             );
         }
-        // Across the fallback distance.
-        let mut buf = b"x\n".repeat(3);
-        buf.extend(b"\n".repeat(FALLBACK + 10));
-        buf.extend(b"  z\n\n");
-        assert_eq!(last_cut(&buf), slow(&buf));
     }
 
     /// A reader of `n` bytes of `byte`, then `tail`.
@@ -646,9 +843,8 @@ mod tests {
 
     #[test]
     fn a_newline_free_stream_is_held_in_a_bounded_window() {
-        let n = 3 * STREAM_RECORD + 12345;
+        let n = 3 * MAX_RECORD + 12345;
         let tail = b"\n2026-11-22 10:00:00 {\"code\":\"50011\"}\n";
-        // --max-record's default: 1 GiB, which was what such a stream grew to.
         let mut c = StreamChunker::new(
             Endless {
                 byte: b'a',
@@ -656,15 +852,15 @@ mod tests {
                 tail,
             },
             1 << 20,
-            1 << 30,
+            MAX_RECORD,
         );
         let mut total = 0;
         let mut last = Vec::new();
         let mut held = Vec::new();
         while let Some(part) = c.next_chunk().unwrap() {
-            assert!(part.len() <= STREAM_RECORD, "{}", part.len());
+            assert!(part.len() <= MAX_RECORD, "{}", part.len());
             assert!(
-                c.carry.capacity() <= 2 * STREAM_RECORD,
+                c.carry.capacity() <= 2 * MAX_RECORD,
                 "{}",
                 c.carry.capacity()
             );
@@ -682,13 +878,14 @@ mod tests {
         assert!(last.ends_with(tail));
         assert_eq!((c.oversized, c.first_oversized), (1, Some(0)));
         let note = c.oversized_note().unwrap();
-        assert!(note.contains("4096 KiB, at byte 0,"), "{note}");
+        assert!(note.contains("of 4 MiB or more"), "{note}");
+        assert!(note.contains("(at byte 0)"), "{note}");
     }
 
     #[test]
     fn a_leading_hole_is_read_through_and_dropped_never_held() {
         let tail = b"2026-11-22 10:00:00 {\"code\":\"50011\"}\n";
-        for n in [16, 5000, 3 * STREAM_RECORD + 7] {
+        for n in [16, 5000, 3 * MAX_RECORD + 7] {
             let mut c = StreamChunker::new(Endless { byte: 0, n, tail }, 1 << 20, 1 << 30);
             assert_eq!(c.sniff(), Head::Text { hole: n });
             assert!(c.carry.capacity() <= 512 << 10);

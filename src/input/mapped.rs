@@ -84,6 +84,24 @@ impl Mapped {
         &self.map
     }
 
+    /// Releases the whole runs of pages inside `[from, to)`, out of order: the
+    /// pieces of one long record, scanned by one worker while others scan the
+    /// chunks before it (their pages, if touched, are read again).
+    pub fn release_range(&self, from: usize, to: usize) {
+        if self.map.len() <= KEEP_WHOLE {
+            return;
+        }
+        let from = from.div_ceil(RELEASE) * RELEASE;
+        let to = to.min(self.map.len()) / RELEASE * RELEASE;
+        if to > from {
+            // SAFETY: as in `release_before`: a read-only shared map of a file.
+            let _ = unsafe {
+                self.map
+                    .unchecked_advise_range(memmap2::UncheckedAdvice::DontNeed, from, to - from)
+            };
+        }
+    }
+
     /// Hands the pages before `offset` back (they stay in the page cache, out of
     /// this process's resident memory), so that a map of a huge file costs no more
     /// resident memory than the chunks in flight. Nothing before `offset` may be

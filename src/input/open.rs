@@ -30,7 +30,8 @@ pub struct ReadOptions {
     /// wake-up: about 1,600 context switches on a 1 GiB night with 1 MiB chunks,
     /// 550 with 4 MiB, and 4% faster; docs/BENCHMARKS.md).
     pub map_chunk_size: usize,
-    /// Longest record (line, or body over lines) kept whole.
+    /// Records (a line, or a body over lines) this long or longer are cut into
+    /// pieces ([`chunk`]).
     pub max_record: usize,
     /// Chunks a stream's reader may have read ahead of the scan.
     pub stream_ahead: usize,
@@ -42,7 +43,7 @@ impl Default for ReadOptions {
         ReadOptions {
             chunk_size: 1 << 20,
             map_chunk_size: 4 << 20,
-            max_record: 1 << 30,
+            max_record: chunk::MAX_RECORD,
             stream_ahead: 4,
             progress: Progress::off(),
         }
@@ -296,29 +297,40 @@ impl FileInput {
     }
 
     /// The whole records that start in `range`, in place when mapped, else read
-    /// into `buf`.
-    pub fn read(self: &Arc<Self>, (a, b): (u64, u64), mut buf: Vec<u8>) -> io::Result<Bytes> {
+    /// into `buf`, and the file offset of their first byte.
+    pub fn read(
+        self: &Arc<Self>,
+        (a, b): (u64, u64),
+        mut buf: Vec<u8>,
+    ) -> io::Result<(Bytes, u64)> {
         if let Some(map) = &self.map {
             let hole = self.hole as usize;
-            let r = chunk::map_range(&map.bytes()[hole..], a, b, self.max_record)?;
+            let r = chunk::map_range(&map.bytes()[hole..], a, b);
             if map.shrank() {
                 return Err(self.shrank());
             }
-            return Ok(Bytes::Mapped(
-                Arc::clone(self),
-                hole + r.start..hole + r.end,
+            let at = (hole + r.start) as u64;
+            return Ok((
+                Bytes::Mapped(Arc::clone(self), hole + r.start..hole + r.end),
+                at,
             ));
         }
-        let r = chunk::read_range_from(
-            &self.file,
-            self.hole,
-            a,
-            b,
-            self.len - self.hole,
-            self.max_record,
-            &mut buf,
-        )?;
-        Ok(Bytes::Owned(buf, r))
+        let (r, at) =
+            chunk::read_range_from(&self.file, self.hole, a, b, self.len - self.hole, &mut buf)?;
+        Ok((Bytes::Owned(buf, r), at))
+    }
+
+    /// Records this long or longer are cut into pieces ([`chunk::parts`]).
+    pub fn max_record(&self) -> usize {
+        self.max_record
+    }
+
+    /// The mapped bytes `[from, to)` of a long record's pieces were scanned: their
+    /// pages go back (read again from the page cache if touched).
+    pub fn release(&self, from: usize, to: usize) {
+        if let Some(map) = &self.map {
+            map.release_range(from, to);
+        }
     }
 
     /// After a mapped chunk was scanned: did the file shrink under the map (the

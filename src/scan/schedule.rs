@@ -10,11 +10,13 @@
 
 use super::sink::{Flow, Needs, Place, Sink, SourceEnd};
 use super::{scan_chunk, ChunkScan, Merger, ScanOptions};
+use crate::input::chunk;
 use crate::input::open::{self, Bytes, FileInput, Next, Opened, Piece, ReadOptions, StreamInput};
 use crate::input::{binary_problem, describe, Problem, Source};
 use crate::time::Zone;
 use std::collections::{BTreeMap, VecDeque};
 use std::io;
+use std::ops::Range;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::mpsc::Sender;
 use std::sync::{mpsc, Arc};
@@ -64,8 +66,17 @@ enum Job {
     Stream(Vec<u8>, bool),
 }
 
-/// A scanned chunk and its bytes, or why it could not be scanned.
-type Done = Result<(ChunkScan, Bytes), String>;
+/// A scanned chunk: its bytes, and the scan of each of its parts (one, unless it
+/// holds the pieces of a long record: [`chunk::parts`]).
+struct Scanned {
+    bytes: Bytes,
+    parts: Vec<(Range<usize>, ChunkScan)>,
+    /// File offsets of the lines cut inside, in long records.
+    long_lines: Vec<u64>,
+}
+
+/// A scanned chunk, or why it could not be scanned.
+type Done = Result<Scanned, String>;
 
 /// The queue of what is handed out, in input order.
 enum Slot {
@@ -91,6 +102,8 @@ struct Open {
     hole: Option<Arc<AtomicU64>>,
     /// Chunks handed out so far.
     chunks: usize,
+    /// Lines cut inside, in a file's long records: how many, and the first.
+    long_lines: (u64, Option<u64>),
     /// The sink stopped it, or it failed: its remaining chunks are dropped.
     stopped: bool,
     cancel: Arc<AtomicBool>,
@@ -281,6 +294,7 @@ impl<'a, S: Sink + Send> Scheduler<'a, S> {
             recycle: None,
             hole: None,
             chunks: 0,
+            long_lines: (0, None),
             stopped: false,
             cancel: Arc::new(AtomicBool::new(false)),
         };
@@ -329,7 +343,11 @@ impl<'a, S: Sink + Send> Scheduler<'a, S> {
         if state.stopped {
             return Ok(Flow::Go);
         }
-        let (cs, bytes) = match done {
+        let Scanned {
+            bytes,
+            parts,
+            long_lines,
+        } = match done {
             Ok(d) => d,
             Err(what) => {
                 state
@@ -339,32 +357,41 @@ impl<'a, S: Sink + Send> Scheduler<'a, S> {
                 return Ok(Flow::NextSource);
             }
         };
+        if let Some(&at) = long_lines.first() {
+            state.long_lines.0 += long_lines.len() as u64;
+            state.long_lines.1.get_or_insert(at);
+        }
         let data = bytes.get();
-        let first_line = state.merger.line_before_next() + 1;
         state.end.stats.bytes += data.len() as u64;
-        let (stats, sink) = (&mut state.end.stats, &mut *self.sink);
-        let mut failed = None;
-        let mut flow = state.merger.merge_with(cs, &mut |ev, at| {
-            stats.events += 1;
-            stats.partial += u64::from(ev.partial);
-            let place = Place {
-                chunk: data,
-                at,
-                first_line,
-            };
-            sink.event(ev, &place).unwrap_or_else(|e| {
-                failed = Some(e);
-                Flow::Quit
-            })
-        });
-        if let Some(e) = failed {
-            return Err(e);
-        }
-        if flow == Flow::Go && self.needs.chunks {
-            flow = sink.chunk(data, first_line)?;
-        }
-        if flow != Flow::Go {
-            state.end.stopped = true;
+        let mut flow = Flow::Go;
+        for (r, cs) in parts {
+            let part = &data[r];
+            let first_line = state.merger.line_before_next() + 1;
+            let (stats, sink) = (&mut state.end.stats, &mut *self.sink);
+            let mut failed = None;
+            flow = state.merger.merge_with(cs, &mut |ev, at| {
+                stats.events += 1;
+                stats.partial += u64::from(ev.partial);
+                let place = Place {
+                    chunk: part,
+                    at,
+                    first_line,
+                };
+                sink.event(ev, &place).unwrap_or_else(|e| {
+                    failed = Some(e);
+                    Flow::Quit
+                })
+            });
+            if let Some(e) = failed {
+                return Err(e);
+            }
+            if flow == Flow::Go && self.needs.chunks {
+                flow = sink.chunk(part, first_line)?;
+            }
+            if flow != Flow::Go {
+                state.end.stopped = true;
+                break;
+            }
         }
         match bytes {
             // Every chunk before this one is merged, and later ones read from one
@@ -396,6 +423,15 @@ impl<'a, S: Sink + Send> Scheduler<'a, S> {
         if let Some(h) = &state.hole {
             state.end.stats.holes = h.load(Ordering::Relaxed);
         }
+        let (count, first) = state.long_lines;
+        if let Some(note) =
+            first.and_then(|at| chunk::long_line_note(self.set.read.max_record, at, count))
+        {
+            state
+                .end
+                .problems
+                .push(Problem::error(&self.sources[i].name, note));
+        }
         state.end.stats.echoes = state.merger.echoes;
         state.end.clues = std::mem::take(&mut state.merger.clues);
         if self.opts.count_lines {
@@ -418,18 +454,23 @@ fn scan_job(
     if cancel.load(Ordering::Relaxed) {
         return Err(String::new());
     }
-    let bytes = match job {
+    let mut long_lines = Vec::new();
+    let (bytes, parts) = match job {
         Job::File(f, r) => {
             set.read.progress.add(r.1 - r.0);
-            f.read(r, buf.unwrap_or_default())
-                .map_err(|e| describe(&e))?
+            let (bytes, at) = f
+                .read(r, buf.unwrap_or_default())
+                .map_err(|e| describe(&e))?;
+            let found = chunk::parts(bytes.get(), f.max_record());
+            long_lines.extend(found.long_lines.iter().map(|&p| at + p as u64));
+            (bytes, found.parts)
         }
         Job::Stream(c, counted) => {
             if counted {
                 set.read.progress.add(c.len() as u64);
             }
             let n = c.len();
-            Bytes::Owned(c, 0..n)
+            (Bytes::Owned(c, 0..n), std::iter::once(0..n).collect())
         }
     };
     let data = bytes.get();
@@ -438,9 +479,24 @@ fn scan_job(
             return Err(p);
         }
     }
-    let cs = scan_chunk(data, opts);
+    let many = parts.len() > 1;
+    let parts = parts
+        .into_iter()
+        .map(|r| {
+            let cs = scan_chunk(&data[r.clone()], opts);
+            if let (true, Bytes::Mapped(f, at)) = (many, &bytes) {
+                // A long record's pieces: their pages go back as they are done.
+                f.release(at.start + r.start, at.start + r.end);
+            }
+            (r, cs)
+        })
+        .collect();
     if let Bytes::Mapped(f, _) = &bytes {
         f.check().map_err(|e| describe(&e))?;
     }
-    Ok((cs, bytes))
+    Ok(Scanned {
+        bytes,
+        parts,
+        long_lines,
+    })
 }

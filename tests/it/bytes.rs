@@ -256,7 +256,7 @@ fn a_newline_free_stream_is_cut_named_and_the_rest_scanned() {
     assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
     assert_eq!(codes(&out), [WANT, WANT].concat());
     assert!(
-        stderr(&out).contains(&format!("at byte {long_at},")),
+        stderr(&out).contains(&format!("inside a line (at byte {long_at})")),
         "{}",
         stderr(&out)
     );

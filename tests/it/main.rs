@@ -16,6 +16,7 @@ mod fleet;
 mod grep;
 mod inputs;
 mod kb;
+mod modes;
 mod props;
 mod recall;
 mod regressions;
