@@ -70,12 +70,39 @@ fn step() {
     STEPS.with(|s| s.set(s.get() + 1));
 }
 
+/// What a long search tells as it goes: the bytes `[from, to)` were searched
+/// (a mapped file's pages are handed back behind it, so that a search through a
+/// record of a GiB does not hold a GiB of the file resident).
+pub type Seen<'a> = &'a dyn Fn(usize, usize);
+
+/// A search tells [`Seen`] of this many bytes at a time.
+const SEEN_STEP: usize = 4 << 20;
+
+/// Counts searched bytes and tells them on in steps of [`SEEN_STEP`].
+struct Told<'a> {
+    seen: Seen<'a>,
+    upto: usize,
+}
+
+impl Told<'_> {
+    fn at(&mut self, p: usize) {
+        if p >= self.upto + SEEN_STEP {
+            (self.seen)(self.upto, p);
+            self.upto = p;
+        }
+    }
+}
+
 /// From the line start `p`: the start of the first line that is not blank (`\n`
 /// or `\r\n` alone), or the end of `buf`.
-fn past_blank_lines(buf: &[u8], mut p: usize) -> usize {
+fn past_blank_lines(buf: &[u8], mut p: usize, told: &mut Told) -> usize {
     loop {
-        p += run_len(&buf[p..], b'\n');
-        if buf[p..].starts_with(b"\r\n") {
+        let window = &buf[p..(p + SEEN_STEP).min(buf.len())];
+        let k = run_len(window, b'\n');
+        p += k;
+        if k == window.len() && p < buf.len() {
+            told.at(p);
+        } else if buf[p..].starts_with(b"\r\n") {
             p += 2;
         } else {
             return p;
@@ -86,11 +113,26 @@ fn past_blank_lines(buf: &[u8], mut p: usize) -> usize {
 /// The first record start at or after `pos` in `buf` (with `pos > 0`). `Ok(None)`
 /// means "need more bytes"; at end of input the end itself is a cut.
 fn find_cut(buf: &[u8], pos: usize, eof: bool) -> Option<usize> {
+    find_cut_in(buf, pos, eof, &|_, _| {})
+}
+
+/// [`find_cut`], telling `seen` of the bytes searched as it goes.
+fn find_cut_in(buf: &[u8], pos: usize, eof: bool, seen: Seen) -> Option<usize> {
+    let mut told = Told { seen, upto: pos };
     let mut from = pos - 1;
-    while let Some(n) = memchr::memchr(b'\n', &buf[from..]) {
+    loop {
+        let end = (from + SEEN_STEP).min(buf.len());
+        let Some(n) = memchr::memchr(b'\n', &buf[from..end]) else {
+            if end == buf.len() {
+                return eof.then_some(buf.len());
+            }
+            from = end;
+            told.at(from);
+            continue;
+        };
         step();
         // Blank lines continue a record: the whole run is one step.
-        let p = past_blank_lines(buf, from + n + 1);
+        let p = past_blank_lines(buf, from + n + 1, &mut told);
         if p >= buf.len() {
             return eof.then_some(buf.len());
         }
@@ -99,7 +141,6 @@ fn find_cut(buf: &[u8], pos: usize, eof: bool) -> Option<usize> {
         }
         from = p;
     }
-    eof.then_some(buf.len())
 }
 
 #[cfg(unix)]
@@ -179,7 +220,7 @@ enum Cut {
     More,
 }
 
-fn cut(data: &[u8], a: u64, base: u64, span: usize, eof: bool) -> Cut {
+fn cut(data: &[u8], a: u64, base: u64, span: usize, eof: bool, seen: Seen) -> Cut {
     let start = if a == 0 {
         0
     } else {
@@ -189,7 +230,7 @@ fn cut(data: &[u8], a: u64, base: u64, span: usize, eof: bool) -> Cut {
             _ => return Cut::None,
         }
     };
-    match find_cut(data, span, eof) {
+    match find_cut_in(data, span, eof, seen) {
         Some(e) => Cut::Records(start..e.max(start)),
         None => Cut::More,
     }
@@ -242,7 +283,14 @@ pub fn read_range_from(
             )));
         }
         let data = &buf[got];
-        match cut(data, a, base, span, base + data.len() as u64 >= len) {
+        match cut(
+            data,
+            a,
+            base,
+            span,
+            base + data.len() as u64 >= len,
+            &|_, _| {},
+        ) {
             Cut::Records(r) => {
                 return Ok((pad + r.start..pad + r.end, origin + base + r.start as u64))
             }
@@ -253,8 +301,9 @@ pub fn read_range_from(
 }
 
 /// [`read_range`] over a file's mapped bytes `map` (all of it): where in `map` the
-/// records that start in `[a, b)` lie.
-pub fn map_range(map: &[u8], a: u64, b: u64) -> std::ops::Range<usize> {
+/// records that start in `[a, b)` lie. A long search tells `seen` (offsets in
+/// `map`) as it goes.
+pub fn map_range(map: &[u8], a: u64, b: u64, seen: Seen) -> std::ops::Range<usize> {
     let len = map.len() as u64;
     let base = a.saturating_sub(1);
     let span = (b - base) as usize;
@@ -262,7 +311,8 @@ pub fn map_range(map: &[u8], a: u64, b: u64) -> std::ops::Range<usize> {
     loop {
         let data = &map[base as usize..base as usize + want];
         let at = base as usize;
-        match cut(data, a, base, span, base + want as u64 >= len) {
+        let seen = |x: usize, y: usize| seen(at + x, at + y);
+        match cut(data, a, base, span, base + want as u64 >= len, &seen) {
             Cut::Records(r) => return at + r.start..at + r.end,
             Cut::None => return 0..0,
             Cut::More => want = grow(want, base, len),
@@ -503,21 +553,23 @@ pub struct Parts {
 /// a stream would have handed out apart: each record of `max` bytes or more in
 /// pieces (module doc). A chunk with no such record is one part. Looks at one
 /// record every `max` bytes, not at every line.
-pub fn parts(data: &[u8], max: usize) -> Parts {
+pub fn parts(data: &[u8], max: usize, seen: Seen) -> Parts {
     let max = max.max(1);
     let mut out = Parts::default();
     let (mut run, mut s) = (0, 0);
     // Records between `s` and `s + max` are shorter than `max`; the one that
     // holds `s + max` (from `t` to `e`) is checked.
     while data.len() - s >= max {
-        let e = find_cut(data, s + max, true).unwrap_or(data.len());
+        let e = find_cut_in(data, s + max, true, seen).unwrap_or(data.len());
         let t = s + last_cut(&data[s..s + max]).unwrap_or(0);
         if e - t >= max {
             if t > run {
                 out.parts.push(run..t);
             }
             let (mut c, mut mid) = (t, false);
+            let mut told = Told { seen, upto: t };
             while e - c >= max {
+                told.at(c);
                 let (p, mid_line) = piece_end(&data[c..c + piece(max)]);
                 if mid_line && !mid {
                     out.long_lines.push(c);
@@ -656,7 +708,7 @@ mod tests {
         let mut seed = 11u64;
         for round in 0..400 {
             let buf = long_text(&mut seed, max);
-            let whole = parts(&buf, max);
+            let whole = parts(&buf, max, &|_, _| {});
             let starts = record_starts(&buf);
             let covered: Vec<u8> = whole
                 .parts
@@ -712,7 +764,7 @@ mod tests {
                     let mut data = Vec::new();
                     let (r, off) =
                         read_range_from(f.as_file(), 0, a, b, buf.len() as u64, &mut data).unwrap();
-                    let got = parts(&data[r], max);
+                    let got = parts(&data[r], max, &|_, _| {});
                     found.extend(
                         got.parts
                             .iter()
@@ -731,15 +783,15 @@ mod tests {
     #[test]
     fn parts_of_a_chunk_without_long_records_is_the_chunk() {
         let text = b"a 1\n  b\nc 2\n".repeat(100);
-        let got = parts(&text, 64);
+        let got = parts(&text, 64, &|_, _| {});
         assert_eq!(got.parts, vec![0..text.len()]);
         assert!(got.long_lines.is_empty());
-        assert_eq!(parts(b"", 64).parts, vec![0..0]);
+        assert_eq!(parts(b"", 64, &|_, _| {}).parts, vec![0..0]);
         // A long indented record is cut at line starts, and says nothing.
         let mut long = b"a 1\n".to_vec();
         long.extend(b"  bb\n".repeat(40));
         long.extend(b"c 2\n");
-        let got = parts(&long, 64);
+        let got = parts(&long, 64, &|_, _| {});
         assert!(got.parts.len() > 2, "{:?}", got.parts);
         assert!(got
             .parts

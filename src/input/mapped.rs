@@ -84,14 +84,16 @@ impl Mapped {
         &self.map
     }
 
-    /// Releases the whole runs of pages inside `[from, to)`, out of order: the
-    /// pieces of one long record, scanned by one worker while others scan the
-    /// chunks before it (their pages, if touched, are read again).
+    /// Releases the runs of pages from the one holding `from` to the one holding
+    /// `to` (that one kept), out of order: the pieces of one long record, or a
+    /// search through it, by one worker while others scan the chunks before it
+    /// (their pages, if touched, are read again). Calls for `[a, b)` then
+    /// `[b, c)` release all of `[a, c)` but its last run.
     pub fn release_range(&self, from: usize, to: usize) {
         if self.map.len() <= KEEP_WHOLE {
             return;
         }
-        let from = from.div_ceil(RELEASE) * RELEASE;
+        let from = from / RELEASE * RELEASE;
         let to = to.min(self.map.len()) / RELEASE * RELEASE;
         if to > from {
             // SAFETY: as in `release_before`: a read-only shared map of a file.

@@ -305,9 +305,15 @@ impl FileInput {
     ) -> io::Result<(Bytes, u64)> {
         if let Some(map) = &self.map {
             let hole = self.hole as usize;
-            let r = chunk::map_range(&map.bytes()[hole..], a, b);
+            let r = chunk::map_range(&map.bytes()[hole..], a, b, &|x, y| {
+                map.release_range(hole + x, hole + y)
+            });
             if map.shrank() {
                 return Err(self.shrank());
+            }
+            if r.is_empty() {
+                // Inside a long record another range holds: searched, and done with.
+                map.release_range(hole + a as usize, hole + b as usize);
             }
             let at = (hole + r.start) as u64;
             return Ok((
@@ -320,9 +326,12 @@ impl FileInput {
         Ok((Bytes::Owned(buf, r), at))
     }
 
-    /// Records this long or longer are cut into pieces ([`chunk::parts`]).
-    pub fn max_record(&self) -> usize {
-        self.max_record
+    /// The parts of a chunk that starts at file offset `at` ([`chunk::parts`]):
+    /// records this long or longer are cut into pieces.
+    pub fn parts(&self, data: &[u8], at: u64) -> chunk::Parts {
+        chunk::parts(data, self.max_record, &|x, y| {
+            self.release(at as usize + x, at as usize + y)
+        })
     }
 
     /// The mapped bytes `[from, to)` of a long record's pieces were scanned: their

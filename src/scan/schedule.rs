@@ -461,7 +461,7 @@ fn scan_job(
             let (bytes, at) = f
                 .read(r, buf.unwrap_or_default())
                 .map_err(|e| describe(&e))?;
-            let found = chunk::parts(bytes.get(), f.max_record());
+            let found = f.parts(bytes.get(), at);
             long_lines.extend(found.long_lines.iter().map(|&p| at + p as u64));
             (bytes, found.parts)
         }
@@ -480,13 +480,19 @@ fn scan_job(
         }
     }
     let many = parts.len() > 1;
+    // Up to where a long record's pieces have been handed back.
+    let mut back = 0;
     let parts = parts
         .into_iter()
         .map(|r| {
             let cs = scan_chunk(&data[r.clone()], opts);
             if let (true, Bytes::Mapped(f, at)) = (many, &bytes) {
-                // A long record's pieces: their pages go back as they are done.
-                f.release(at.start + r.start, at.start + r.end);
+                // A long record's pieces: their pages go back as they are done,
+                // a few MiB at a time (a piece is smaller than a run of pages).
+                if r.end - back >= 4 << 20 {
+                    f.release(at.start + back, at.start + r.end);
+                    back = r.end;
+                }
             }
             (r, cs)
         })
