@@ -2,6 +2,12 @@
 //! over several lines: indented continuation lines, a closing bracket), and the
 //! bodies on it, each parsed and handed to the counting rules ([`super::rules`]);
 //! a line with no body is tried as exception text ([`super::text`]).
+//!
+//! A line padded by a few spaces before a log level or a time (log4j's `%5p`) starts
+//! a record of its own ([`is_continuation`]); the chunker cuts by the same rule. A
+//! body nested deeper than the parser follows is read in part ([`value::parse_shallow`]),
+//! the bodies inside the containers passed over are tried on their own, and every
+//! event found in it is partial.
 
 use super::context::{LineContext, Prefix};
 use super::rules::Walk;
@@ -57,7 +63,7 @@ pub(super) fn next_line(data: &[u8], end: usize) -> usize {
 /// A line that continues a record begun above it: indented, or a closing bracket,
 /// or a quoted key of a body printed without indentation. A line indented by a few
 /// spaces before a log level or a time (log4j's `%5p` prints ` INFO 2026-...`) starts
-/// a record of its own ([`padded_record_start`]).
+/// a record of its own (`padded_record_start`).
 pub fn is_continuation(line: &[u8]) -> bool {
     // A blank line continues too: bodies printed over many lines may hold one.
     match line.first() {
