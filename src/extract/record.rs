@@ -2,6 +2,12 @@
 //! over several lines: indented continuation lines, a closing bracket), and the
 //! bodies on it, each parsed and handed to the counting rules ([`super::rules`]);
 //! a line with no body is tried as exception text ([`super::text`]).
+//!
+//! A line padded by a few spaces before a log level or a time (log4j's `%5p`) starts
+//! a record of its own ([`is_continuation`]); the chunker cuts by the same rule. A
+//! body nested deeper than the parser follows is read in part ([`value::parse_shallow`]),
+//! the bodies inside the containers passed over are tried on their own, and every
+//! event found in it is partial.
 
 use super::context::{LineContext, Prefix};
 use super::rules::Walk;
@@ -55,13 +61,94 @@ pub(super) fn next_line(data: &[u8], end: usize) -> usize {
 }
 
 /// A line that continues a record begun above it: indented, or a closing bracket,
-/// or a quoted key of a body printed without indentation.
+/// or a quoted key of a body printed without indentation. A line indented by a few
+/// spaces before a log level or a time (log4j's `%5p` prints ` INFO 2026-...`) starts
+/// a record of its own (`padded_record_start`).
 pub fn is_continuation(line: &[u8]) -> bool {
     // A blank line continues too: bodies printed over many lines may hold one.
-    matches!(
-        line.first(),
-        Some(b' ' | b'\t' | b'}' | b']' | b')' | b'"' | b'\'' | b'\n' | b'\r')
-    )
+    match line.first() {
+        Some(b' ') => !padded_record_start(line),
+        Some(b'\t' | b'}' | b']' | b')' | b'"' | b'\'' | b'\n' | b'\r') => true,
+        _ => false,
+    }
+}
+
+/// Log levels as loggers print them, padded or not (`%5p`, `%-5p`): one of them
+/// after a line's few leading spaces starts a record.
+const LEVELS: [&[u8]; 11] = [
+    b"INFO",
+    b"WARN",
+    b"WARNING",
+    b"DEBUG",
+    b"TRACE",
+    b"ERROR",
+    b"FATAL",
+    b"NOTICE",
+    b"CRITICAL",
+    b"SEVERE",
+    b"FINE",
+];
+
+/// Does a line that starts with a space start a record: at most four spaces (no
+/// tab), then a log level in capitals followed by a space, `:` or `]` (` WARN
+/// [pool-1]`, `  ERROR: ...`, ` [INFO] ...`), or the start of a time (`2026-12-01`,
+/// `2026/12/01`, `[2026-...`, `[12/01 ...`, `02:00:00`)? Stack frames (`    at`,
+/// `  File "x.py"`), quoted keys and brackets of a pretty-printed body stay
+/// continuations. A check of a few bytes, without allocating: it runs at every line
+/// start the chunker looks at.
+fn padded_record_start(line: &[u8]) -> bool {
+    let mut n = 0;
+    while n < line.len() && line[n] == b' ' {
+        n += 1;
+        if n > 4 {
+            return false;
+        }
+    }
+    let rest = &line[n..];
+    let digit = |i: usize| rest.get(i).is_some_and(u8::is_ascii_digit);
+    match rest.first() {
+        Some(b'A'..=b'Z') => level_word(rest),
+        // `2026-12-01`, `2026/12/01`; `02:00:00`.
+        Some(b'0'..=b'9') => {
+            (digit(1)
+                && digit(2)
+                && digit(3)
+                && matches!(rest.get(4), Some(b'-' | b'/'))
+                && digit(5))
+                || (digit(1)
+                    && rest.get(2) == Some(&b':')
+                    && digit(3)
+                    && digit(4)
+                    && rest.get(5) == Some(&b':'))
+        }
+        // `[INFO]`; `[2026-12-01 ...`, `[12/01 ...`, `[02:00:00]`; never an array of
+        // numbers (`[1597026383085, ...`, `[1.5,`).
+        Some(b'[') => {
+            let d = rest[1..]
+                .iter()
+                .take(5)
+                .take_while(|c| c.is_ascii_digit())
+                .count();
+            level_word(&rest[1..])
+                || ((2..=4).contains(&d)
+                    && matches!(rest.get(1 + d), Some(b'-' | b'/' | b':'))
+                    && digit(2 + d))
+        }
+        _ => false,
+    }
+}
+
+/// Does `s` start with a log level in capitals, followed by a space, `:` or `]`?
+fn level_word(s: &[u8]) -> bool {
+    LEVELS.iter().any(|w| {
+        s.starts_with(w)
+            && match s.get(w.len()) {
+                Some(b':' | b']') => true,
+                // Not a line of code that names a constant (`    ERROR = 3`).
+                Some(b' ') => s.get(w.len() + 1) != Some(&b'='),
+                _ => false,
+            }
+    })
 }
 
 /// Extracts the events of the record around `hit`, never reading before `lo`.
@@ -116,9 +203,19 @@ fn extract_from(data: &[u8], ls: usize, out: &mut Vec<Found>) -> usize {
     // are not read again as text (strings of a whole body may hold an error as
     // text: `"error":"okx: code=51008, msg=..."`).
     let mut bodies: Vec<(usize, usize)> = Vec::new();
+    // Bodies nested deeper than the parser follows: the events found in them (an
+    // inner body, the code read as text) are partial.
+    let mut deep: Vec<(usize, usize)> = Vec::new();
+    // The parts of those bodies read already (all but the containers passed over
+    // as too deep): openers in them are not tried again.
+    let mut read: Vec<(usize, usize)> = Vec::new();
     let mut i = ls;
     let mut tries = 0;
     while let Some(off) = memchr::memchr(b'{', &data[i..le]) {
+        if let Some(&(_, end)) = read.iter().find(|&&(a, b)| (a..b).contains(&(i + off))) {
+            i = end;
+            continue;
+        }
         // A line of thousands of stray braces is not thousands of bodies.
         tries += 1;
         if tries > MAX_OPENERS {
@@ -156,6 +253,19 @@ fn extract_from(data: &[u8], ls: usize, out: &mut Vec<Found>) -> usize {
             }
             other => other,
         };
+        // Too deep to read whole: read the shallow part, then try the bodies in
+        // the containers passed over.
+        let mut passed = None;
+        let parsed = match parsed {
+            Err(Fail::TooDeep) => match value::parse_shallow(&data[..le], open) {
+                Ok((p, skipped)) => {
+                    passed = Some(skipped);
+                    Ok(p)
+                }
+                Err(_) => Err(Fail::TooDeep),
+            },
+            other => other,
+        };
         match parsed {
             Ok(p) => {
                 saw_body = true;
@@ -175,11 +285,21 @@ fn extract_from(data: &[u8], ls: usize, out: &mut Vec<Found>) -> usize {
                 if cx.handled {
                     bodies.push((open, p.end));
                 }
-                if p.end > le {
+                if let Some(skipped) = passed {
+                    deep.push((open, p.end));
+                    let mut from = open;
+                    for (a, b) in skipped {
+                        read.push((from, a));
+                        from = b;
+                    }
+                    read.push((from, p.end));
+                    i = open + 1;
+                } else if p.end > le {
                     record_end = line_bounds(data, p.end - 1).1;
                     break;
+                } else {
+                    i = p.end;
                 }
-                i = p.end;
             }
             Err(Fail::Truncated) => {
                 saw_body = true;
@@ -195,6 +315,13 @@ fn extract_from(data: &[u8], ls: usize, out: &mut Vec<Found>) -> usize {
                     });
                 }
                 break;
+            }
+            // Too deep, and not a body even in part: its inner bodies are tried, as
+            // for a syntax error, and what is found in it is partial (below).
+            Err(Fail::TooDeep) => {
+                let end = close_of(data, open, le, usize::MAX).unwrap_or(le);
+                deep.push((open, end));
+                i = open + 1 + usize::from(data[open] == b'&');
             }
             // Not a body as a whole; one without a plausible code (and not after
             // `okx `) is passed over, else the bodies inside it are tried.
@@ -257,6 +384,11 @@ fn extract_from(data: &[u8], ls: usize, out: &mut Vec<Found>) -> usize {
                 ..f
             });
             record_end = record_end.max(end);
+        }
+    }
+    for f in &mut out[before..] {
+        if deep.iter().any(|&(a, b)| (a..b).contains(&f.at)) {
+            f.partial = true;
         }
     }
     // An empty message is filled from the knowledge base.
@@ -323,13 +455,19 @@ fn plain_quotes(line: &[u8]) -> Option<(Vec<u8>, Vec<usize>)> {
 /// strings (`"..."` or `'...'`), without building anything; `None` when it does not
 /// close before `limit` or a string does not end.
 fn skip_object(data: &[u8], open: usize, limit: usize) -> Option<usize> {
+    close_of(data, open, limit, value::MAX_DEPTH)
+}
+
+/// [`skip_object`], with `None` too when brackets nest deeper than `max_depth` (a
+/// count, not recursion: any depth is safe).
+fn close_of(data: &[u8], open: usize, limit: usize, max_depth: usize) -> Option<usize> {
     let mut depth = 0usize;
     let mut i = open;
     while i < limit {
         match data[i] {
             b'{' | b'[' => {
                 depth += 1;
-                if depth > value::MAX_DEPTH {
+                if depth > max_depth {
                     return None;
                 }
             }
@@ -432,6 +570,129 @@ mod tests {
         assert_eq!(out[0].code, "51006");
         assert_eq!(&text[out[0].at..out[0].at + 7], "\"sCode\"");
         assert_eq!(end, text.len() - 1);
+    }
+
+    #[test]
+    fn padded_levels_and_times_start_records_frames_and_bodies_continue() {
+        for (line, want) in [
+            // log4j `%5p` and its kin: records of their own.
+            (" INFO 2026-12-01 02:00:00,123 [main] c.x.Bot - tick", false),
+            (" WARN [pool-1] c.x.Okx - okx {\"code\":\"50011\"}", false),
+            ("  ERROR: order failed", false),
+            (" DEBUG] x", false),
+            (" [INFO] x", false),
+            (" 2026-12-01 02:00:00 INFO x", false),
+            (" 2026/12/01 02:00:00 x", false),
+            ("    02:00:00.123 x", false),
+            (" [2026-12-01 02:00:00] x", false),
+            (" [12/01 02:00:00] x", false),
+            ("INFO x", false),
+            // Bodies, frames and tracebacks: continuations.
+            ("  \"code\": \"50011\",", true),
+            ("  File \"x.py\", line 3, in <module>", true),
+            ("\tat com.x.Okx.call(Okx.java:12)", true),
+            ("    at com.x.Okx.call(Okx.java:12)", true),
+            ("    ... 12 more", true),
+            ("    ERROR = 3", true),
+            ("  info: 'x'", true),
+            ("    [1597026383085, \"43210.5\"],", true),
+            ("  [1.5, 2]", true),
+            ("    [", true),
+            ("  }", true),
+            ("\tINFO x", true),
+            ("     INFO five spaces", true),
+            (" INFORMATION", true),
+            (" 2026", true),
+            (" ", true),
+            ("", false),
+        ] {
+            assert_eq!(is_continuation(line.as_bytes()), want, "{line:?}");
+        }
+    }
+
+    #[test]
+    fn a_cut_body_on_a_padded_level_line_ends_at_the_next_one() {
+        // Every line starts with a space; a body cut short on one line must not run
+        // on into the next ones (each is a record: a chunk may be cut before it).
+        let text = " WARN 2026-12-01 02:00:00,001 [main] okx {\"code\":\"50011\",\"msg\":\"Too\n INFO 2026-12-01 02:00:00,002 [main] tick\n WARN 2026-12-01 02:00:00,003 [main] okx {\"code\":\"50113\",\"msg\":\"Invalid Sign\"}\n";
+        let data = text.as_bytes();
+        let mut out = Vec::new();
+        let end = record_at(data, text.find("code").unwrap(), 0, &mut out);
+        assert_eq!(end, text.find('\n').unwrap());
+        assert_eq!(out.len(), 1);
+        assert!(out[0].partial);
+        let hit = text.find("50113").unwrap();
+        let mut out = Vec::new();
+        record_at(data, hit, 0, &mut out);
+        assert_eq!(
+            out.iter()
+                .map(|f| (f.code.as_str(), f.partial))
+                .collect::<Vec<_>>(),
+            [("50113", false)]
+        );
+        assert_eq!(out[0].record_start, text.rfind(" WARN").unwrap());
+        assert_eq!(
+            super::super::tests::codes(text),
+            ["50011", "50113"],
+            "the cut body swallowed the next record"
+        );
+    }
+
+    #[test]
+    fn events_in_a_body_nested_too_deep_are_partial() {
+        let deep = |n: usize| {
+            format!(
+                "okx {{\"code\":\"50011\",\"msg\":\"Too Many Requests\",\"data\":{}{}}}\nokx {}{{\"code\":\"50113\",\"msg\":\"Invalid Sign\"}}{}\n",
+                "[".repeat(n),
+                "]".repeat(n),
+                "{\"a\":".repeat(n),
+                "}".repeat(n),
+            )
+        };
+        let found = |text: &str| {
+            let data = text.as_bytes();
+            let mut out = Vec::new();
+            let mut pos = 0;
+            while pos < data.len() {
+                let end = record_at(data, pos, 0, &mut out);
+                pos = next_line(data, end).max(pos + 1);
+            }
+            out.into_iter()
+                .map(|f| (f.code, f.message, f.shape, f.partial))
+                .collect::<Vec<_>>()
+        };
+        let row = |code: &str, msg: &str, partial| {
+            (code.to_string(), msg.to_string(), Shape::V5, partial)
+        };
+        // Within the parser's depth: whole events.
+        assert_eq!(
+            found(&deep(10)),
+            [
+                row("50011", "Too Many Requests", false),
+                row("50113", "Invalid Sign", false)
+            ]
+        );
+        // Deeper: the same events, read in part (the top-level code, the body
+        // nested inside), each partial.
+        for n in [70, 200, 5000] {
+            assert_eq!(
+                found(&deep(n)),
+                [
+                    row("50011", "Too Many Requests", true),
+                    row("50113", "Invalid Sign", true)
+                ],
+                "depth {n}"
+            );
+        }
+        // A batch beside a too-deep member: its failed item once, partial.
+        let text = format!(
+            "okx {{\"code\":\"1\",\"data\":[{{\"sCode\":\"51008\",\"sMsg\":\"x\"}}],\"z\":{}1{}}}\n",
+            "[".repeat(100),
+            "]".repeat(100)
+        );
+        let got = found(&text);
+        assert_eq!(got.len(), 1, "{got:?}");
+        assert_eq!((got[0].0.as_str(), got[0].3), ("51008", true));
     }
 
     #[test]

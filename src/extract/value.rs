@@ -58,6 +58,9 @@ pub enum Fail {
     Truncated,
     /// Something that is not a body.
     Syntax,
+    /// A body nested deeper than [`MAX_DEPTH`]: what it holds can be read only in
+    /// part (its inner bodies, its code as text), so events in it are partial.
+    TooDeep,
 }
 
 impl<'a> Value<'a> {
@@ -129,8 +132,23 @@ fn bytes(s: Cow<'_, str>) -> Cow<'_, [u8]> {
 
 /// Parses the object that opens at `b[start]` (`{`, or `&` of a Go `&{`).
 pub fn parse_at(b: &[u8], start: usize) -> Result<Parsed<'_>, Fail> {
+    parse_with(b, start, false).map(|(p, _)| p)
+}
+
+/// Parses like [`parse_at`], but reads a container nested deeper than [`MAX_DEPTH`]
+/// as null instead of failing with [`Fail::TooDeep`], and returns the spans it
+/// passed over so (start, one past the end), in order: the body's shallow part is
+/// read whole, and the bodies inside the spans can be tried on their own. A span
+/// is found by matching brackets, without recursion, so any depth is safe.
+pub fn parse_shallow(b: &[u8], start: usize) -> Result<(Parsed<'_>, Vec<(usize, usize)>), Fail> {
+    parse_with(b, start, true)
+}
+
+type Spans = Vec<(usize, usize)>;
+
+fn parse_with(b: &[u8], start: usize, shallow: bool) -> Result<(Parsed<'_>, Spans), Fail> {
     if b.get(start) == Some(&b'&') {
-        return parse_go(b, start + 1);
+        return parse_go(b, start + 1).map(|p| (p, Vec::new()));
     }
     // `{\"code\":...}`: a body escaped inside a JSON string. Unescape one level.
     let mut k = start + 1;
@@ -138,7 +156,7 @@ pub fn parse_at(b: &[u8], start: usize) -> Result<Parsed<'_>, Fail> {
         k += 1;
     }
     if b.get(k) == Some(&b'\\') && matches!(b.get(k + 1), Some(b'"') | Some(b'\\')) {
-        return parse_escaped(b, start);
+        return parse_escaped(b, start, shallow);
     }
     let mut p = Parser {
         b,
@@ -146,6 +164,7 @@ pub fn parse_at(b: &[u8], start: usize) -> Result<Parsed<'_>, Fail> {
         depth: 0,
         single: false,
         bare: false,
+        skipped: shallow.then(Vec::new),
     };
     let value = p.value()?;
     let syntax = if p.bare {
@@ -155,14 +174,15 @@ pub fn parse_at(b: &[u8], start: usize) -> Result<Parsed<'_>, Fail> {
     } else {
         Syntax::Json
     };
-    Ok(Parsed {
+    let parsed = Parsed {
         value,
         end: p.i,
         syntax,
-    })
+    };
+    Ok((parsed, p.skipped.unwrap_or_default()))
 }
 
-fn parse_escaped(b: &[u8], start: usize) -> Result<Parsed<'static>, Fail> {
+fn parse_escaped(b: &[u8], start: usize, shallow: bool) -> Result<(Parsed<'static>, Spans), Fail> {
     // Unescape `\"` and `\\` until the braces balance; map offsets back.
     let mut out = Vec::with_capacity(256);
     let mut map = Vec::with_capacity(256);
@@ -191,19 +211,21 @@ fn parse_escaped(b: &[u8], start: usize) -> Result<Parsed<'static>, Fail> {
             break;
         }
     }
-    let parsed = parse_at(&out, 0)?;
-    let end = if parsed.end >= map.len() {
-        i
-    } else {
-        map[parsed.end]
-    };
+    let (parsed, skipped) = parse_with(&out, 0, shallow)?;
+    let back = |p: usize| if p >= map.len() { i } else { map[p] };
+    let end = back(parsed.end);
     let mut value = parsed.value.into_owned();
     remap(&mut value, &map);
-    Ok(Parsed {
+    let skipped = skipped
+        .into_iter()
+        .map(|(s, e)| (back(s), back(e)))
+        .collect();
+    let parsed = Parsed {
         value,
         end,
         syntax: parsed.syntax,
-    })
+    };
+    Ok((parsed, skipped))
 }
 
 fn remap(v: &mut Value<'_>, map: &[usize]) {
@@ -225,6 +247,9 @@ struct Parser<'a> {
     depth: usize,
     single: bool,
     bare: bool,
+    /// `Some` when containers nested too deep are passed over (their spans kept)
+    /// rather than failing the body ([`parse_shallow`]).
+    skipped: Option<Spans>,
 }
 
 impl<'a> Parser<'a> {
@@ -241,6 +266,7 @@ impl<'a> Parser<'a> {
     fn value(&mut self) -> Result<Value<'a>, Fail> {
         self.ws();
         match self.peek()? {
+            b'{' | b'[' if self.depth >= MAX_DEPTH && self.skipped.is_some() => self.pass_over(),
             b'{' => self.object(),
             b'[' => self.array(),
             b'"' => Ok(Value::Str(self.raw_string(b'"')?)),
@@ -252,10 +278,40 @@ impl<'a> Parser<'a> {
         }
     }
 
+    /// Steps over the container opening at `self.i` by matching brackets outside
+    /// strings, keeping its span; it reads as null.
+    fn pass_over(&mut self) -> Result<Value<'a>, Fail> {
+        let start = self.i;
+        let mut depth = 0usize;
+        let mut quote = None;
+        while self.i < self.b.len() {
+            let c = self.b[self.i];
+            self.i += 1;
+            match (quote, c) {
+                (Some(_), b'\\') => self.i += 1,
+                (Some(q), c) if c == q => quote = None,
+                (Some(_), _) => {}
+                (None, b'"' | b'\'') => quote = Some(c),
+                (None, b'{' | b'[') => depth += 1,
+                (None, b'}' | b']') => {
+                    depth -= 1;
+                    if depth == 0 {
+                        if let Some(s) = &mut self.skipped {
+                            s.push((start, self.i));
+                        }
+                        return Ok(Value::Null);
+                    }
+                }
+                _ => {}
+            }
+        }
+        Err(Fail::Truncated)
+    }
+
     fn enter(&mut self) -> Result<(), Fail> {
         self.depth += 1;
         if self.depth > MAX_DEPTH {
-            return Err(Fail::Syntax);
+            return Err(Fail::TooDeep);
         }
         self.i += 1;
         Ok(())
@@ -622,5 +678,44 @@ mod tests {
         let deep = "[".repeat(1000);
         let s = format!("{{\"a\":{deep}");
         assert!(parse_at(s.as_bytes(), 0).is_err());
+    }
+
+    #[test]
+    fn too_deep_is_its_own_failure_and_the_shallow_part_is_read() {
+        let body = |n: usize| {
+            format!(
+                "{{\"code\":\"50011\",\"data\":{}\"]\"{},\"msg\":\"Too Many Requests\",\"x\":['}}']}}",
+                "[".repeat(n),
+                "]".repeat(n)
+            )
+        };
+        let ok = body(MAX_DEPTH - 1);
+        assert!(parse_at(ok.as_bytes(), 0).is_ok());
+        let deep = body(MAX_DEPTH);
+        assert_eq!(parse_at(deep.as_bytes(), 0).unwrap_err(), Fail::TooDeep);
+        let (p, skipped) = parse_shallow(deep.as_bytes(), 0).unwrap();
+        let m = p.value.as_obj().unwrap();
+        assert_eq!(field(m, "code"), "50011");
+        assert_eq!(field(m, "msg"), "Too Many Requests");
+        assert_eq!(p.end, deep.len());
+        // The one container passed over: the innermost `["]"]`, quotes respected.
+        let at = deep.find("[\"]\"]").unwrap();
+        assert_eq!(skipped, [(at, at + 5)]);
+        // Escaped inside a string: the spans point into the original bytes.
+        let plain = deep.replace(",\"x\":['}']", "");
+        let esc = format!("\"{}\"", plain.replace('"', "\\\""));
+        let (p, skipped) = parse_shallow(esc.as_bytes(), 1).unwrap();
+        assert_eq!(field(p.value.as_obj().unwrap(), "code"), "50011");
+        assert_eq!(&esc[skipped[0].0..skipped[0].1], "[\\\"]\\\"]");
+        // Far deeper than any stack: refused by parse_at, passed over by parse_shallow.
+        let huge = format!(
+            "{{\"code\":\"1\",\"a\":{}{}}}",
+            "[".repeat(100_000),
+            "]".repeat(100_000)
+        );
+        assert_eq!(parse_at(huge.as_bytes(), 0).unwrap_err(), Fail::TooDeep);
+        let (p, skipped) = parse_shallow(huge.as_bytes(), 0).unwrap();
+        assert_eq!(p.end, huge.len());
+        assert_eq!(skipped.len(), 1);
     }
 }

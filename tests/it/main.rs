@@ -13,6 +13,7 @@ mod bytes;
 mod cli;
 mod first_contact;
 mod fleet;
+mod framing;
 mod grep;
 mod inputs;
 mod kb;
