@@ -19,7 +19,9 @@ pub mod text;
 pub mod value;
 
 use record::code_finder;
-pub use record::{code_follows, is_continuation, line_bounds, record_at, MAX_RECORD_BYTES};
+pub use record::{
+    code_follows, is_continuation, line_bounds, record_at, CONTINUATION_LOOK, MAX_RECORD_BYTES,
+};
 pub use rules::{code_syntax_ok, plausible, Kind};
 
 use crate::event::Shape;

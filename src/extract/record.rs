@@ -60,6 +60,11 @@ pub(super) fn next_line(data: &[u8], end: usize) -> usize {
     i
 }
 
+/// The most bytes of a line [`is_continuation`] reads: its answer on a line's
+/// first `CONTINUATION_LOOK` bytes is its answer on the whole line (a cutter that
+/// sees fewer, and no newline, must wait for more).
+pub const CONTINUATION_LOOK: usize = 16;
+
 /// A line that continues a record begun above it: indented, or a closing bracket,
 /// or a quoted key of a body printed without indentation. A line indented by a few
 /// spaces before a log level or a time (log4j's `%5p` prints ` INFO 2026-...`) starts

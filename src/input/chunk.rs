@@ -24,6 +24,7 @@
 //! ([`parts`]); nothing else is skipped.
 //!
 //! A stream is held in a bounded window, whatever its bytes: at most `max` bytes
+//! (and the few more that tell whether the line at `max` starts a record)
 //! while it looks for a cut (the chunk size is capped there too). A leading hole
 //! (NUL bytes, [`super::sniff`]) is read through and dropped, never held. So a
 //! stream holds at most, with chunks of 1 MiB, `a` chunks read ahead
@@ -45,7 +46,7 @@
 //! are scanned.
 
 use super::sniff::{self, back_run_len, run_len, Head};
-use crate::extract::is_continuation;
+use crate::extract::{is_continuation, CONTINUATION_LOOK};
 use std::fs::File;
 use std::io::{self, Read};
 
@@ -136,11 +137,23 @@ fn find_cut_in(buf: &[u8], pos: usize, eof: bool, seen: Seen) -> Option<usize> {
         if p >= buf.len() {
             return eof.then_some(buf.len());
         }
+        if !decided(buf, p, eof) {
+            return None;
+        }
         if !is_continuation(&buf[p..]) {
             return Some(p);
         }
         from = p;
     }
+}
+
+/// Whether `buf` holds enough of the line at `p` to tell if it starts a record:
+/// [`CONTINUATION_LOOK`] bytes, or the whole line (a line cut by the buffer's end
+/// may read otherwise once more of it is in: ` ERROR ` starts a record, ` ERROR =
+/// 3` does not).
+fn decided(buf: &[u8], p: usize, eof: bool) -> bool {
+    let rest = &buf[p..];
+    eof || rest.len() >= CONTINUATION_LOOK || memchr::memchr(b'\n', rest).is_some()
 }
 
 #[cfg(unix)]
@@ -224,7 +237,8 @@ fn cut(data: &[u8], a: u64, base: u64, span: usize, eof: bool, seen: Seen) -> Cu
     let start = if a == 0 {
         0
     } else {
-        let head = &data[..(span + 1).min(data.len())];
+        // Enough past the range to tell whether a line starting in it starts a record.
+        let head = &data[..(span + CONTINUATION_LOOK).min(data.len())];
         match find_cut(head, (a - base) as usize, eof && head.len() == data.len()) {
             Some(p) if p < span && p < data.len() => p,
             _ => return Cut::None,
@@ -449,17 +463,15 @@ impl<R: Read> StreamChunker<R> {
                     None => Ok(None),
                 };
             }
-            let cut = if done {
-                Some(self.carry.len())
-            } else {
-                last_cut(&self.carry)
-            };
-            match cut {
+            // Records that start before `max` go out whole; a record with no
+            // start after it before `max` (every line start there told) is long.
+            let told = self.max + if done { 0 } else { CONTINUATION_LOOK };
+            match last_cut(&self.carry, self.max, done) {
                 Some(c) if c > 0 => {
                     self.cutting = false;
                     return Ok(Some(self.take(c)));
                 }
-                _ if self.carry.len() >= self.max => {
+                _ if self.carry.len() >= told => {
                     // A record of `max` bytes or more: its next piece goes out, and
                     // the window slides on (never grows past `max`).
                     let (c, mid_line) = piece_end(&self.carry[..piece(self.max)]);
@@ -470,7 +482,12 @@ impl<R: Read> StreamChunker<R> {
                     self.cutting = mid_line;
                     return Ok(Some(self.take(c)));
                 }
-                _ => target = (self.carry.len() * 2).min(self.max),
+                _ if done => {
+                    self.cutting = false;
+                    let n = self.carry.len();
+                    return Ok(Some(self.take(n)));
+                }
+                _ => target = (self.carry.len() * 2).min(told),
             }
         }
     }
@@ -505,14 +522,14 @@ impl<R: Read> StreamChunker<R> {
     }
 }
 
-/// The last record start in `buf` whose first byte is known (a line start followed
-/// by a non-continuation byte).
-fn last_cut(buf: &[u8]) -> Option<usize> {
-    let mut end = buf.len();
+/// The last record start in `buf` before `limit` that `buf` holds enough of to tell
+/// ([`decided`]; all of them when `buf` ends the input).
+fn last_cut(buf: &[u8], limit: usize, eof: bool) -> Option<usize> {
+    let mut end = buf.len().min(limit);
     while let Some(n) = memchr::memrchr(b'\n', &buf[..end]) {
         step();
         let p = n + 1;
-        if p < buf.len() && !is_continuation(&buf[p..]) {
+        if p < buf.len().min(limit) && decided(buf, p, eof) && !is_continuation(&buf[p..]) {
             return Some(p);
         }
         // The lines that start inside a run of `k` newlines ending at `n` (from
@@ -561,7 +578,7 @@ pub fn parts(data: &[u8], max: usize, seen: Seen) -> Parts {
     // holds `s + max` (from `t` to `e`) is checked.
     while data.len() - s >= max {
         let e = find_cut_in(data, s + max, true, seen).unwrap_or(data.len());
-        let t = s + last_cut(&data[s..s + max]).unwrap_or(0);
+        let t = s + last_cut(&data[s..], max, true).unwrap_or(0);
         if e - t >= max {
             if t > run {
                 out.parts.push(run..t);
@@ -674,8 +691,12 @@ mod tests {
         };
         let mut buf = Vec::new();
         for _ in 0..next(30) {
-            match next(6) {
+            match next(9) {
                 0 => buf.extend(b"x 1\n"),
+                // Padded lines whose start is told only by their first bytes.
+                6 => buf.extend(b" ERROR x\n"),
+                7 => buf.extend(b" ERROR = 3\n"),
+                8 => buf.extend(b"  [2026-01-01 x\n"),
                 1 | 2 => buf.extend(b"  y\n"),
                 3 => buf.extend(b"\n"),
                 4 => {
@@ -760,10 +781,12 @@ mod tests {
                 f.write_all(&buf).unwrap();
                 let mut found = Vec::new();
                 let mut long = Vec::new();
+                let mut all: Vec<u8> = Vec::new();
                 for (a, b) in ranges(buf.len() as u64, size) {
                     let mut data = Vec::new();
                     let (r, off) =
                         read_range_from(f.as_file(), 0, a, b, buf.len() as u64, &mut data).unwrap();
+                    all.extend(&data[r.clone()]);
                     let got = parts(&data[r], max, &|_, _| {});
                     found.extend(
                         got.parts
@@ -773,6 +796,10 @@ mod tests {
                     );
                     long.extend(got.long_lines.iter().map(|&p| off as usize + p));
                 }
+                assert!(
+                    all == buf,
+                    "round {round}, ranges of {size}: bytes lost or doubled"
+                );
                 found.retain(|p| *p > 0 && !starts.contains(p));
                 assert_eq!(found, pieces, "round {round}, ranges of {size}");
                 assert_eq!(long, whole.long_lines, "round {round}, ranges of {size}");
@@ -828,17 +855,19 @@ mod tests {
         let mut buf = b"a 1\n".to_vec();
         buf.extend(b"\n".repeat(100_000));
         buf.extend(b"  more\n\n\n");
-        let (cut, n) = steps(|| last_cut(&buf));
+        let (cut, n) = steps(|| last_cut(&buf, usize::MAX, false));
         assert_eq!(cut, None, "one record from the start");
         assert!(n <= 4, "{n} steps");
         let mut small = b"a 1\nb 2\n".to_vec();
         small.extend(b"\n".repeat(1000));
         small.extend(b"  more\n\n\nx");
-        let (cut, n) = steps(|| last_cut(&small));
+        // The line at the end is told only when it ends the input.
+        assert_eq!(last_cut(&small, usize::MAX, false), Some(4));
+        let (cut, n) = steps(|| last_cut(&small, usize::MAX, true));
         assert_eq!(cut, Some(small.len() - 1));
         assert!(n <= 2, "{n} steps");
         small.pop();
-        let (cut, n) = steps(|| last_cut(&small));
+        let (cut, n) = steps(|| last_cut(&small, usize::MAX, false));
         assert_eq!(cut, Some(4), "the record start before the run");
         assert!(n <= 5, "{n} steps");
     }
@@ -847,7 +876,7 @@ mod tests {
     fn last_cut_over_blank_runs_is_what_a_line_by_line_walk_gives() {
         fn slow(buf: &[u8]) -> Option<usize> {
             for p in (1..buf.len()).rev().filter(|&p| buf[p - 1] == b'\n') {
-                if !is_continuation(&buf[p..]) {
+                if decided(buf, p, false) && !is_continuation(&buf[p..]) {
                     return Some(p);
                 }
             }
@@ -867,7 +896,7 @@ mod tests {
                 buf.extend(b"tail");
             }
             assert_eq!(
-                last_cut(&buf),
+                last_cut(&buf, usize::MAX, false),
                 slow(&buf),
                 "{:?}",
                 String::from_utf8_lossy(&buf)
@@ -922,12 +951,13 @@ mod tests {
         }
         assert_eq!(total, n + tail.len());
         // The pieces hold a chunk's worth each, not a carry's (but the last two:
-        // the end of the line, and what follows).
+        // the end of the line, and the record after it).
         assert!(held.len() > 5, "{held:?}");
         for cap in &held[..held.len() - 2] {
             assert!(*cap <= 2 << 20, "{held:?}");
         }
-        assert!(last.ends_with(tail));
+        // The record after the long line comes out on its own.
+        assert_eq!(last, &tail[1..]);
         assert_eq!((c.oversized, c.first_oversized), (1, Some(0)));
         let note = c.oversized_note().unwrap();
         assert!(note.contains("of 4 MiB or more"), "{note}");
