@@ -45,7 +45,7 @@
 //! a long record costs no buffer; the pages of its pieces are handed back as they
 //! are scanned.
 
-use super::sniff::{self, back_run_len, run_len, Head};
+use super::sniff::{self, eol_back_run_len, eol_run_len, Head};
 use crate::extract::{is_continuation, CONTINUATION_LOOK};
 use std::fs::File;
 use std::io::{self, Read};
@@ -95,20 +95,21 @@ impl Told<'_> {
 }
 
 /// From the line start `p`: the start of the first line that is not blank (`\n`
-/// or `\r\n` alone), or the end of `buf`.
-fn past_blank_lines(buf: &[u8], mut p: usize, told: &mut Told) -> usize {
+/// or `\r\n` alone), or the end of `buf`; or the start of a line that begins with
+/// `\r` (a continuation all the same). A run of blank lines is one step.
+fn past_blank_lines(buf: &[u8], p: usize, told: &mut Told) -> usize {
+    let mut q = p;
     loop {
-        let window = &buf[p..(p + SEEN_STEP).min(buf.len())];
-        let k = run_len(window, b'\n');
-        p += k;
-        if k == window.len() && p < buf.len() {
-            told.at(p);
-        } else if buf[p..].starts_with(b"\r\n") {
-            p += 2;
-        } else {
-            return p;
+        let window = &buf[q..(q + SEEN_STEP).min(buf.len())];
+        let k = eol_run_len(window);
+        q += k;
+        if k < window.len() || q == buf.len() {
+            break;
         }
+        told.at(q);
     }
+    // The last line start in the run (the run may end with a `\r`).
+    memchr::memrchr(b'\n', &buf[p..q]).map_or(p, |m| p + m + 1)
 }
 
 /// The first record start at or after `pos` in `buf` (with `pos > 0`). `Ok(None)`
@@ -532,9 +533,9 @@ fn last_cut(buf: &[u8], limit: usize, eof: bool) -> Option<usize> {
         if p < buf.len().min(limit) && decided(buf, p, eof) && !is_continuation(&buf[p..]) {
             return Some(p);
         }
-        // The lines that start inside a run of `k` newlines ending at `n` (from
-        // `n + 2 - k` to `n`) are blank, continuations: one step back over them all.
-        let k = back_run_len(&buf[..=n], b'\n');
+        // The lines that start inside the run of `k` line-end bytes ending at `n`
+        // are blank (or start with `\r`), continuations: one step back over them all.
+        let k = eol_back_run_len(&buf[..=n]);
         end = n + 1 - k;
     }
     None
@@ -698,7 +699,11 @@ mod tests {
                 7 => buf.extend(b" ERROR = 3\n"),
                 8 => buf.extend(b"  [2026-01-01 x\n"),
                 1 | 2 => buf.extend(b"  y\n"),
-                3 => buf.extend(b"\n"),
+                3 => buf.extend(if next(2) == 0 {
+                    &b"\n"[..]
+                } else {
+                    b"\r\n\r\n"
+                }),
                 4 => {
                     buf.extend(b"z ");
                     buf.extend(std::iter::repeat_n(b'a', next(3 * max)));
@@ -882,7 +887,16 @@ mod tests {
             }
             None
         }
-        let parts: [&[u8]; 5] = [b"\n", b"\n\n\n", b"x 1\n", b"  y\n", b"\r\n"];
+        let parts: [&[u8]; 8] = [
+            b"\n",
+            b"\n\n\n",
+            b"x 1\n",
+            b"  y\n",
+            b"\r\n",
+            b"\r\n\r\n",
+            b"\r",
+            b"\r\r\n",
+        ];
         let mut seed = 7u64;
         for _ in 0..3000 {
             let mut buf = Vec::new();

@@ -80,9 +80,50 @@ pub fn back_run_len(b: &[u8], byte: u8) -> usize {
         .count()
 }
 
+/// Is `c` a byte of a line end (`\r` or `\n`)?
+fn eol(c: &u8) -> bool {
+    matches!(c, b'\n' | b'\r')
+}
+
+/// Are all eight bytes of `w` line-end bytes? `\n` is 0x0A and `\r` 0x0D: xored
+/// with 0x0A, each must be 0b000 or 0b111, all of whose low three bits are equal.
+fn all_eol(w: &[u8]) -> bool {
+    const LF: u64 = u64::from_ne_bytes([b'\n'; 8]);
+    let y = u64::from_ne_bytes(w.try_into().expect("eight bytes")) ^ LF;
+    y & u64::from_ne_bytes([0xF8; 8]) == 0 && (y ^ (y >> 1)) & u64::from_ne_bytes([0x03; 8]) == 0
+}
+
+/// The length of the run of line-end bytes (`\n`, `\r`) that `b` starts with, eight
+/// bytes at a time: the blank lines of a file, Unix or Windows.
+pub fn eol_run_len(b: &[u8]) -> usize {
+    let n = 8 * b.chunks_exact(8).take_while(|w| all_eol(w)).count();
+    n + b[n..].iter().take_while(|c| eol(c)).count()
+}
+
+/// The length of the run of line-end bytes that `b` ends with.
+pub fn eol_back_run_len(b: &[u8]) -> usize {
+    let n = 8 * b.rchunks_exact(8).take_while(|w| all_eol(w)).count();
+    n + b[..b.len() - n].iter().rev().take_while(|c| eol(c)).count()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn line_end_runs_are_told_eight_bytes_at_a_time_as_one_by_one() {
+        for byte in 0..=255u8 {
+            for at in 0..8 {
+                let mut w = *b"\r\n\n\r\n\r\r\n";
+                w[at] = byte;
+                assert_eq!(all_eol(&w), eol(&byte), "{byte:#x} at {at}");
+            }
+        }
+        let text = b"x\r\n\n\r\n\n\n\n\n\n\n\n\r\n\r\n\r\ny";
+        assert_eq!(eol_run_len(&text[1..]), text.len() - 2);
+        assert_eq!(eol_back_run_len(&text[..text.len() - 1]), text.len() - 2);
+        assert_eq!(eol_run_len(b"\t\n"), 0);
+    }
 
     fn text(hole: usize) -> Head {
         Head::Text { hole }

@@ -335,8 +335,9 @@ fn walk_back(data: &[u8], from: usize, floor: usize, zone: &Zone) -> Gap {
         // newline before it (or at `pos`, when the data has no last newline).
         let mut pe = if data[pos - 1] == b'\n' { pos - 1 } else { pos };
         // Blank lines above hold nothing: the whole run is one step (a file of
-        // blank lines took 7 s for 256 MiB at one `memrchr` a line).
-        pe -= crate::input::sniff::back_run_len(&data[floor..pe], b'\n');
+        // blank lines took 7 s for 256 MiB at one `memrchr` a line), `\r\n` ones
+        // too.
+        pe -= crate::input::sniff::eol_back_run_len(&data[floor..pe]);
         let ps = memchr::memrchr(b'\n', &data[floor..pe]).map_or(floor, |p| floor + p + 1);
         if pe > ps && data[pe - 1] == b'\r' {
             pe -= 1;
