@@ -324,7 +324,7 @@ fn extract_from(data: &[u8], ls: usize, out: &mut Vec<Found>) -> usize {
             // Too deep, and not a body even in part: its inner bodies are tried, as
             // for a syntax error, and what is found in it is partial (below).
             Err(Fail::TooDeep) => {
-                let end = close_of(data, open, le, usize::MAX).unwrap_or(le);
+                let end = value::close_of(data, open, le, usize::MAX).unwrap_or(le);
                 deep.push((open, end));
                 i = open + 1 + usize::from(data[open] == b'&');
             }
@@ -460,48 +460,7 @@ fn plain_quotes(line: &[u8]) -> Option<(Vec<u8>, Vec<usize>)> {
 /// strings (`"..."` or `'...'`), without building anything; `None` when it does not
 /// close before `limit` or a string does not end.
 fn skip_object(data: &[u8], open: usize, limit: usize) -> Option<usize> {
-    close_of(data, open, limit, value::MAX_DEPTH)
-}
-
-/// [`skip_object`], with `None` too when brackets nest deeper than `max_depth` (a
-/// count, not recursion: any depth is safe).
-fn close_of(data: &[u8], open: usize, limit: usize, max_depth: usize) -> Option<usize> {
-    let mut depth = 0usize;
-    let mut i = open;
-    while i < limit {
-        match data[i] {
-            b'{' | b'[' => {
-                depth += 1;
-                if depth > max_depth {
-                    return None;
-                }
-            }
-            b'}' | b']' => {
-                depth = depth.checked_sub(1)?;
-                if depth == 0 {
-                    return Some(i + 1);
-                }
-            }
-            q @ (b'"' | b'\'') => {
-                i += 1;
-                loop {
-                    let n = memchr::memchr2(q, b'\\', &data[i..limit])?;
-                    if data[i + n] == b'\\' {
-                        i += n + 2;
-                        if i > limit {
-                            return None;
-                        }
-                        continue;
-                    }
-                    i += n;
-                    break;
-                }
-            }
-            _ => {}
-        }
-        i += 1;
-    }
-    None
+    value::close_of(data, open, limit, value::MAX_DEPTH)
 }
 
 /// Does `span` hold a code that can be an error (`code` then a nonzero number) or

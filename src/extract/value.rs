@@ -279,33 +279,14 @@ impl<'a> Parser<'a> {
     }
 
     /// Steps over the container opening at `self.i` by matching brackets outside
-    /// strings, keeping its span; it reads as null.
+    /// strings ([`close_of`]), keeping its span; it reads as null.
     fn pass_over(&mut self) -> Result<Value<'a>, Fail> {
         let start = self.i;
-        let mut depth = 0usize;
-        let mut quote = None;
-        while self.i < self.b.len() {
-            let c = self.b[self.i];
-            self.i += 1;
-            match (quote, c) {
-                (Some(_), b'\\') => self.i += 1,
-                (Some(q), c) if c == q => quote = None,
-                (Some(_), _) => {}
-                (None, b'"' | b'\'') => quote = Some(c),
-                (None, b'{' | b'[') => depth += 1,
-                (None, b'}' | b']') => {
-                    depth -= 1;
-                    if depth == 0 {
-                        if let Some(s) = &mut self.skipped {
-                            s.push((start, self.i));
-                        }
-                        return Ok(Value::Null);
-                    }
-                }
-                _ => {}
-            }
+        self.i = close_of(self.b, start, self.b.len(), usize::MAX).ok_or(Fail::Truncated)?;
+        if let Some(s) = &mut self.skipped {
+            s.push((start, self.i));
         }
-        Err(Fail::Truncated)
+        Ok(Value::Null)
     }
 
     fn enter(&mut self) -> Result<(), Fail> {
@@ -516,6 +497,49 @@ impl<'a> Parser<'a> {
             _ => Value::Str(bytes(word)),
         })
     }
+}
+
+/// The end of the container (`{` or `[`) opening at `open`, found by matching
+/// brackets outside strings (`"..."` or `'...'`) without building anything; `None`
+/// when it does not close before `limit`, a string does not end, or brackets nest
+/// deeper than `max_depth` (a count, not recursion: any depth is safe).
+pub fn close_of(data: &[u8], open: usize, limit: usize, max_depth: usize) -> Option<usize> {
+    let mut depth = 0usize;
+    let mut i = open;
+    while i < limit {
+        match data[i] {
+            b'{' | b'[' => {
+                depth += 1;
+                if depth > max_depth {
+                    return None;
+                }
+            }
+            b'}' | b']' => {
+                depth = depth.checked_sub(1)?;
+                if depth == 0 {
+                    return Some(i + 1);
+                }
+            }
+            q @ (b'"' | b'\'') => {
+                i += 1;
+                loop {
+                    let n = memchr::memchr2(q, b'\\', &data[i..limit])?;
+                    if data[i + n] == b'\\' {
+                        i += n + 2;
+                        if i > limit {
+                            return None;
+                        }
+                        continue;
+                    }
+                    i += n;
+                    break;
+                }
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+    None
 }
 
 /// Go's `%+v` of a struct: `{Event:error Msg:some text Code:60018 Args:[] ID:}`.

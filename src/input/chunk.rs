@@ -18,10 +18,11 @@
 //! record's start `c`, while at least `max` bytes of it remain, the piece is
 //! `[c, p)` with `p` the last line start in `(c, c + w]`, or `c + w` when the
 //! window holds no newline (a cut inside a line: said on stderr, with the line's
-//! byte offset); `w` is 1 MiB (or `max` when smaller), whatever the chunk size. The rest of the record, under `max` bytes, goes with the records
-//! after it. An event whose body crosses a cut is counted partial. A stream finds
-//! the pieces as its window fills; a file's chunk finds them in its bytes
-//! ([`parts`]); nothing else is skipped.
+//! byte offset); `w` is 1 MiB (or `max` when smaller), whatever the chunk size.
+//! The rest of the record, under `max` bytes, goes with the records after it. An
+//! event whose body crosses a cut is counted partial. A stream finds the pieces as
+//! its window fills; a file's chunk finds them in its bytes ([`parts`]); nothing
+//! else is skipped.
 //!
 //! A stream is held in a bounded window, whatever its bytes: at most `max` bytes
 //! (and the few more that tell whether the line at `max` starts a record)
@@ -77,7 +78,7 @@ fn step() {
 pub type Seen<'a> = &'a dyn Fn(usize, usize);
 
 /// A search tells [`Seen`] of this many bytes at a time.
-const SEEN_STEP: usize = 4 << 20;
+pub const SEEN_STEP: usize = 4 << 20;
 
 /// Counts searched bytes and tells them on in steps of [`SEEN_STEP`].
 struct Told<'a> {
@@ -348,8 +349,8 @@ pub struct StreamChunker<R> {
     /// Bytes read through so far (handed out, or dropped as a leading hole): the
     /// stream offset of the carry's first byte.
     pub offset: u64,
-    /// Lines longer than `max` that had to be cut: how many, and where the first
-    /// began.
+    /// Lines cut inside, in records of `max` bytes or more: how many, and where
+    /// the first began.
     pub oversized: u64,
     pub first_oversized: Option<u64>,
     /// The last chunk handed out was cut inside a line.
@@ -547,10 +548,10 @@ fn piece(max: usize) -> usize {
     PIECE.min(max)
 }
 
-/// Where the piece of a long record that starts at `window` (its next
-/// [`piece`] bytes) ends: after the window's last newline, or at its end when it holds none
+/// Where the piece of a long record that starts at `window` (its next [`piece`]
+/// bytes) ends: after the window's last newline, or at its end when it holds none
 /// (`true`: the cut falls inside a line).
-pub fn piece_end(window: &[u8]) -> (usize, bool) {
+fn piece_end(window: &[u8]) -> (usize, bool) {
     match memchr::memrchr(b'\n', window) {
         Some(n) => (n + 1, false),
         None => (window.len(), true),

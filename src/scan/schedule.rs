@@ -489,7 +489,7 @@ fn scan_job(
             if let (true, Bytes::Mapped(f, at)) = (many, &bytes) {
                 // A long record's pieces: their pages go back as they are done,
                 // a few MiB at a time (a piece is smaller than a run of pages).
-                if r.end - back >= 4 << 20 {
+                if r.end - back >= chunk::SEEN_STEP {
                     f.release(at.start + back, at.start + r.end);
                     back = r.end;
                 }
